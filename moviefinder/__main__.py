@@ -1,0 +1,3 @@
+from moviefinder.cli import main
+
+main()

@@ -1,0 +1,126 @@
+"""Title records, the text that gets embedded for each, and look-ups in a catalogue."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Final, Literal
+
+from moviefinder.countries import country_name
+
+TitleType = Literal["movie", "series"]
+TITLE_TYPES: Final = ("movie", "series")
+
+#: Main cast members that go into the embedded text (the rest stays in the record).
+CAST_IN_TEXT: Final = 5
+
+
+@dataclass(frozen=True)
+class Title:
+    """One movie or series.
+
+    ``id`` is stable and source-prefixed (``jw:tm82169`` JustWatch, ``nft:s2`` the Kaggle Netflix
+    list). ``runtime`` is minutes (per episode for a series); ``seasons`` counts a series' seasons.
+    ``synopsis`` and ``keywords`` are our own words. Availability per region lives elsewhere
+    (keyed by ``id``).
+    """
+
+    id: str
+    title: str
+    type: TitleType
+    year: int | None = None
+    alt_titles: tuple[str, ...] = ()
+    runtime: int | None = None
+    seasons: int | None = None
+    genres: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    directors: tuple[str, ...] = ()
+    cast: tuple[str, ...] = ()
+    synopsis: str = ""
+    keywords: tuple[str, ...] = ()
+    imdb_id: str | None = None
+    tmdb_id: int | None = None
+    imdb_score: float | None = None
+    imdb_votes: int | None = None
+    tmdb_score: float | None = None
+    tmdb_popularity: float | None = None
+    netflix_original: bool | None = None
+
+
+def title_text(title: Title) -> str:
+    """Exactly the text that is embedded for TITLE — change it and every row re-embeds.
+
+    Order matters: the model reads at most 256 word pieces, so what people remember (name,
+    kind, genres, keywords, premise) comes before people and countries.
+
+    >>> title_text(Title(id="x:1", title="Heat", type="movie", year=1995, genres=("crime",)))
+    'Heat (1995 movie). Genres: crime.'
+    """
+    kind = " ".join(str(part) for part in (title.year, title.type) if part)
+    parts = [f"{title.title} ({kind})."]
+    if title.alt_titles:
+        parts.append(f"Also known as: {', '.join(title.alt_titles)}.")
+    if title.genres:
+        parts.append(f"Genres: {', '.join(title.genres)}.")
+    if title.keywords:
+        parts.append(f"Keywords: {', '.join(title.keywords)}.")
+    if title.synopsis:
+        parts.append(title.synopsis.strip())
+    if title.directors:
+        verb = "Directed by" if title.type == "movie" else "Created by"
+        parts.append(f"{verb} {', '.join(title.directors)}.")
+    if title.cast:
+        parts.append(f"Starring {', '.join(title.cast[:CAST_IN_TEXT])}.")
+    if title.countries:
+        parts.append(f"From {', '.join(country_name(c) for c in title.countries)}.")
+    return " ".join(parts)
+
+
+def normalise_title(text: str) -> str:
+    """Fold a title for exact matching: case, accents, '&', punctuation and spacing.
+
+    >>> normalise_title("Amélie & the  Café: Part II!")
+    'amelie and the cafe part ii'
+    """
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    folded = folded.replace("&", " and ")
+    folded = re.sub(r"[^\w]+", " ", folded)
+    return " ".join(folded.split())
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A named, ordered collection of titles; row i here is row i of its embedding matrix."""
+
+    name: str
+    titles: tuple[Title, ...]
+
+    def __len__(self) -> int:
+        return len(self.titles)
+
+    @cached_property
+    def _index(self) -> dict[str, list[int]]:
+        index: dict[str, list[int]] = defaultdict(list)
+        for row, t in enumerate(self.titles):
+            keys = {t.id.lower(), f"title:{normalise_title(t.title)}"}
+            if t.imdb_id:
+                keys.add(t.imdb_id.lower())
+            if t.tmdb_id is not None:
+                keys.add(f"tmdb:{t.tmdb_id}")
+            for key in keys:
+                index[key].append(row)
+        return dict(index)
+
+    def find(self, ref: str) -> list[int]:
+        """Rows for REF: a catalogue id, an imdb id, ``tmdb:<id>``, or a title (any case).
+
+        >>> Catalog("demo", (Title(id="x:1", title="Heat", type="movie"),)).find("HEAT")
+        [0]
+        """
+        key = ref.strip().lower()
+        return self._index.get(key) or self._index.get(f"title:{normalise_title(ref)}", [])

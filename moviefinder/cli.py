@@ -1,0 +1,105 @@
+"""The command line: parse options, call the core, hand results to render. No data work here."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from moviefinder import library, paths, render
+from moviefinder.config import load_settings
+from moviefinder.errors import ExitStatus, MovieFinderError
+from moviefinder.evaluation import evaluate, load_known_items
+
+app = typer.Typer(
+    help="What should I watch tonight? Describe it; moviefinder finds it.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+catalog_app = typer.Typer(help="Manage catalogues and their embeddings.", no_args_is_help=True)
+eval_app = typer.Typer(help="Measure how well moviefinder finds things.", no_args_is_help=True)
+app.add_typer(catalog_app, name="catalog")
+app.add_typer(eval_app, name="eval")
+
+
+class Kind(StrEnum):
+    movie = "movie"
+    series = "series"
+
+
+@app.command()
+def ask(
+    query: Annotated[str, typer.Argument(help="What you remember or want, in your own words.")],
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, help="How many titles to show.")
+    ] = 10,
+    kind: Annotated[Kind | None, typer.Option("--type", help="Only movies or only series.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Find titles matching a description."""
+    settings = load_settings()
+    finder = library.open_finder(paths.DEFAULT_CATALOG, settings.model)
+    results = finder.ask(query, limit=limit, kind=None if kind is None else kind.value)
+    render.matches(results, query, as_json)
+
+
+@eval_app.command("known-items")
+def eval_known_items(
+    file: Annotated[
+        Path, typer.Argument(help='JSONL: {"query": …, "expected": [id, …]} per line.')
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Hit@1/5/10 and MRR of queries whose right answer is known."""
+    items = load_known_items(file)
+    settings = load_settings()
+    finder = library.open_finder(paths.DEFAULT_CATALOG, settings.model)
+    render.eval_report(evaluate(finder, items), as_json)
+
+
+@catalog_app.command("build")
+def catalog_build(
+    force: Annotated[
+        bool, typer.Option("--force", help="Re-embed everything (needed to switch models).")
+    ] = False,
+) -> None:
+    """Embed new or changed titles of the catalogue with the configured model."""
+    settings = load_settings()
+    with render.progress("embedding") as update:
+        report = library.build(paths.DEFAULT_CATALOG, settings.model, force=force, progress=update)
+    render.build_report(report, str(paths.catalog_dir(paths.DEFAULT_CATALOG)))
+
+
+@app.command("paths")
+def show_paths() -> None:
+    """Show where moviefinder keeps its data (set MOVIEFINDER_HOME to move it)."""
+    render.locations(
+        [
+            ("data", str(paths.data_dir())),
+            ("config", str(paths.config_file())),
+            ("default catalogue", str(paths.bundled_dir())),
+        ]
+    )
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI on ARGV and return the exit status; user errors become one line on stderr."""
+    try:
+        # Typer reports usage errors itself (exit 2) and ends every run with SystemExit.
+        app(args=argv, prog_name="moviefinder")
+    except MovieFinderError as exc:
+        render.error(str(exc))
+        return ExitStatus.ERROR
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            return exc.code or ExitStatus.OK
+        return ExitStatus.ERROR
+    return ExitStatus.OK
+
+
+def main() -> None:
+    sys.exit(run())

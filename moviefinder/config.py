@@ -1,0 +1,76 @@
+"""Settings: defaults, overridden by the config file, overridden by environment variables."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from typing import Final
+
+from moviefinder import paths
+from moviefinder.errors import ConfigError
+
+DEFAULT_MODEL: Final = "sentence-transformers/all-MiniLM-L6-v2"
+DEFAULT_REGION: Final = "NL"
+DEFAULT_TASTE_WEIGHT: Final = 0.3
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a user may configure.
+
+    ``model`` names the sentence-transformers model that embeds titles and queries; the default
+    is the packaged all-MiniLM-L6-v2. ``taste_weight`` is w in score = (1 − w)·query + w·taste.
+    """
+
+    model: str = DEFAULT_MODEL
+    region: str = DEFAULT_REGION
+    taste_weight: float = DEFAULT_TASTE_WEIGHT
+
+
+def load_settings() -> Settings:
+    """Read ``config.toml`` in the data directory, then ``MOVIEFINDER_<KEY>`` variables.
+
+    Raises:
+        ConfigError: the file is not valid TOML, or a value has the wrong type or range.
+    """
+    values: dict[str, object] = {}
+    path = paths.config_file()
+    if path.is_file():
+        try:
+            values.update(tomllib.loads(path.read_text(encoding="utf-8")))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    for field in fields(Settings):
+        env = os.environ.get(f"MOVIEFINDER_{field.name.upper()}")
+        if env is not None:
+            values[field.name] = env
+    return _validated(values)
+
+
+def _validated(values: dict[str, object]) -> Settings:
+    known = {f.name for f in fields(Settings)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ConfigError(
+            f"Unknown setting(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})"
+        )
+    settings = Settings()
+    if "model" in values:
+        settings = replace(settings, model=str(values["model"]).strip() or DEFAULT_MODEL)
+    if "region" in values:
+        region = str(values["region"]).strip().upper()
+        if len(region) != 2 or not region.isalpha():
+            raise ConfigError(f"region must be a two-letter country code, not {values['region']!r}")
+        settings = replace(settings, region=region)
+    if "taste_weight" in values:
+        try:
+            weight = float(str(values["taste_weight"]))
+        except ValueError:
+            raise ConfigError(
+                f"taste_weight must be a number, not {values['taste_weight']!r}"
+            ) from None
+        if not 0.0 <= weight <= 1.0:
+            raise ConfigError(f"taste_weight must be between 0 and 1, not {weight}")
+        settings = replace(settings, taste_weight=weight)
+    return settings

@@ -1,0 +1,41 @@
+"""The one exception family users see, and the exit codes the CLI returns."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """Process exit codes."""
+
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+
+
+class MovieFinderError(Exception):
+    """A problem the user can act on; the CLI prints it as one line and exits 1."""
+
+
+class CatalogError(MovieFinderError):
+    """The catalogue is missing, unreadable or has no such title."""
+
+
+class StoreError(MovieFinderError):
+    """The embedding store is missing, corrupt or was made with another model."""
+
+
+class ModelError(MovieFinderError):
+    """The embedding model cannot be loaded."""
+
+
+class QueryError(MovieFinderError):
+    """The query cannot be searched (empty, nothing left after parsing)."""
+
+
+class InputError(MovieFinderError):
+    """A file the user gave us is missing or malformed."""
+
+
+class ConfigError(MovieFinderError):
+    """The configuration file or an environment override is invalid."""

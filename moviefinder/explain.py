@@ -1,0 +1,79 @@
+"""Why a title matched: measured evidence, not generated prose."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from moviefinder.catalog import Title
+
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+# fmt: off
+STOPWORDS: Final = frozenset(
+    (
+        # English
+        "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been",
+        "before", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has",
+        "have", "he", "her", "him", "his", "how", "i", "in", "into", "is", "it", "its", "just",
+        "like", "me", "movie", "my", "no", "not", "of", "on", "one", "or", "our", "out", "over",
+        "series", "she", "show", "so", "some", "that", "the", "their", "them", "then", "there",
+        "they", "this", "to", "up", "was", "we", "were", "what", "when", "where", "which", "who",
+        "with", "would", "you", "your", "film", "films", "movies", "shows", "tv",
+        # Dutch
+        "een", "het", "de", "en", "van", "over", "die", "dat", "met", "voor", "naar", "op", "in",
+        "is", "zijn", "wordt", "waar", "wie", "wat", "film", "serie", "films", "series",
+    )
+)
+# fmt: on
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-case words of TEXT without stopwords, in order, each once."""
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(text.casefold()):
+        if word not in STOPWORDS and len(word) > 1:
+            seen.setdefault(word, None)
+    return list(seen)
+
+
+def _stem(word: str) -> str:
+    # Just enough folding for "vikings" ~ "viking", "fights" ~ "fight".
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Evidence behind one result: query words found per field of the title."""
+
+    found: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def summary(self) -> str:
+        """A short, one-line reason for the results table.
+
+        >>> Explanation((("keywords", ("alfred", "vikings")),)).summary()
+        'keywords: alfred, vikings'
+        """
+        if not self.found:
+            return "close in meaning"
+        return "; ".join(f"{field}: {', '.join(words)}" for field, words in self.found)
+
+
+def explain_match(query: str, title: Title) -> Explanation:
+    """Which content words of QUERY occur in which fields of TITLE."""
+    fields = {
+        "title": " ".join((title.title, *title.alt_titles)),
+        "genres": " ".join(title.genres),
+        "keywords": " ".join(title.keywords),
+        "people": " ".join((*title.directors, *title.cast)),
+        "synopsis": title.synopsis,
+    }
+    remaining = content_words(query)
+    found = []
+    for field, text in fields.items():
+        stems = {_stem(w) for w in _WORD.findall(text.casefold())}
+        hits = tuple(w for w in remaining if _stem(w) in stems)
+        if hits:
+            found.append((field, hits))
+            remaining = [w for w in remaining if w not in hits]
+    return Explanation(tuple(found))

@@ -1,0 +1,74 @@
+"""The Kaggle "Netflix TV Shows and Movies" list (JustWatch, US, 2023): titles.csv."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Final
+
+from moviefinder.catalog import Title
+from moviefinder.importers import genre_name, read_csv_rows
+
+PREFIX: Final = "jw:"
+COLUMNS: Final = {
+    "id",
+    "title",
+    "type",
+    "release_year",
+    "runtime",
+    "genres",
+    "production_countries",
+    "seasons",
+    "imdb_id",
+    "imdb_score",
+    "imdb_votes",
+    "tmdb_popularity",
+    "tmdb_score",
+}
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text) if text.strip() else None
+    except ValueError:
+        return None
+
+
+def _whole(text: str) -> int | None:
+    value = _number(text)
+    return None if value is None else int(value)
+
+
+def _names(text: str) -> tuple[str, ...]:
+    """Parse a Python-list string like "['drama', 'crime']" (the file's own format)."""
+    try:
+        value = ast.literal_eval(text) if text.strip() else []
+    except (ValueError, SyntaxError):
+        return ()
+    return tuple(str(v).strip() for v in value if str(v).strip()) if isinstance(value, list) else ()
+
+
+def read_justwatch(path: Path) -> list[Title]:
+    """Titles from the JustWatch export; the description column is never read."""
+    titles = []
+    for _, row in read_csv_rows(path, COLUMNS):
+        if not row["id"].strip() or not row["title"].strip():
+            continue
+        titles.append(
+            Title(
+                id=PREFIX + row["id"].strip(),
+                title=row["title"].strip(),
+                type="series" if row["type"].strip().upper() == "SHOW" else "movie",
+                year=_whole(row["release_year"]),
+                runtime=_whole(row["runtime"]) or None,
+                seasons=_whole(row["seasons"]),
+                genres=tuple(dict.fromkeys(genre_name(g) for g in _names(row["genres"]))),
+                countries=tuple(c.upper() for c in _names(row["production_countries"])),
+                imdb_id=row["imdb_id"].strip() or None,
+                imdb_score=_number(row["imdb_score"]),
+                imdb_votes=_whole(row["imdb_votes"]),
+                tmdb_score=_number(row["tmdb_score"]),
+                tmdb_popularity=_number(row["tmdb_popularity"]),
+            )
+        )
+    return titles

