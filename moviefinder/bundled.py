@@ -184,8 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=repo / "data")
     args = parser.parse_args(argv)
     titles = default_titles(args.shared, args.out / NOTES_FILE)
-    store.write_titles(titles, args.out / paths.TITLES_FILE)
-    catalog = Catalog(paths.DEFAULT_CATALOG, tuple(titles))
+    catalog = Catalog.of(paths.DEFAULT_CATALOG, titles)
+    store.write_titles(catalog, args.out / paths.TITLES_FILE)
     target = args.out / paths.EMBEDDINGS_FILE
     previous = store.read_embeddings(target) if target.is_file() else None
 

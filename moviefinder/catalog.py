@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
 from functools import cached_property
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from moviefinder.countries import country_name
 
@@ -93,25 +94,52 @@ def normalise_title(text: str) -> str:
     return " ".join(folded.split())
 
 
-@dataclass(frozen=True)
+#: Title fields held as tuples (lists in files and columns).
+LIST_FIELDS: Final = frozenset(f.name for f in fields(Title) if str(f.type).startswith("tuple"))
+FIELD_NAMES: Final = tuple(f.name for f in fields(Title))
+
+
+@dataclass(frozen=True, eq=False)
 class Catalog:
-    """A named, ordered collection of titles; row i here is row i of its embedding matrix."""
+    """A named, ordered collection of titles held as columns; row i is row i of its matrix.
+
+    Titles are built from the columns only when asked for: a query needs a handful of them,
+    not all ten thousand.
+    """
 
     name: str
-    titles: tuple[Title, ...]
+    columns: Mapping[str, Sequence[Any]]
+
+    @classmethod
+    def of(cls, name: str, titles: Iterable[Title]) -> Catalog:
+        rows = list(titles)
+        return cls(name, {f: [getattr(t, f) for t in rows] for f in FIELD_NAMES})
 
     def __len__(self) -> int:
-        return len(self.titles)
+        return len(self.columns["id"])
+
+    def title(self, row: int) -> Title:
+        values = {f: self.columns[f][row] for f in FIELD_NAMES}
+        for f in LIST_FIELDS:
+            values[f] = tuple(values[f] or ())
+        values["synopsis"] = values["synopsis"] or ""
+        return Title(**values)
+
+    @cached_property
+    def titles(self) -> tuple[Title, ...]:
+        """Every title (builds them all: for catalogue builds, not for queries)."""
+        return tuple(self.title(row) for row in range(len(self)))
 
     @cached_property
     def _index(self) -> dict[str, list[int]]:
         index: dict[str, list[int]] = defaultdict(list)
-        for row, t in enumerate(self.titles):
-            keys = {t.id.lower(), f"title:{normalise_title(t.title)}"}
-            if t.imdb_id:
-                keys.add(t.imdb_id.lower())
-            if t.tmdb_id is not None:
-                keys.add(f"tmdb:{t.tmdb_id}")
+        columns = (self.columns[f] for f in ("id", "title", "imdb_id", "tmdb_id"))
+        for row, (id_, name, imdb_id, tmdb_id) in enumerate(zip(*columns, strict=True)):
+            keys = {id_.lower(), f"title:{normalise_title(name)}"}
+            if imdb_id:
+                keys.add(imdb_id.lower())
+            if tmdb_id is not None:
+                keys.add(f"tmdb:{tmdb_id}")
             for key in keys:
                 index[key].append(row)
         return dict(index)
@@ -119,7 +147,7 @@ class Catalog:
     def find(self, ref: str) -> list[int]:
         """Rows for REF: a catalogue id, an imdb id, ``tmdb:<id>``, or a title (any case).
 
-        >>> Catalog("demo", (Title(id="x:1", title="Heat", type="movie"),)).find("HEAT")
+        >>> Catalog.of("demo", [Title(id="x:1", title="Heat", type="movie")]).find("HEAT")
         [0]
         """
         key = ref.strip().lower()

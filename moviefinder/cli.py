@@ -42,7 +42,7 @@ def ask(
 ) -> None:
     """Find titles matching a description."""
     settings = load_settings()
-    finder = library.open_finder(paths.DEFAULT_CATALOG, settings.model)
+    finder = library.open_finder(paths.DEFAULT_CATALOG, settings.model, settings.encoder)
     results = finder.ask(query, limit=limit, kind=None if kind is None else kind.value)
     render.matches(results, query, as_json)
 
@@ -57,7 +57,7 @@ def eval_known_items(
     """Hit@1/5/10 and MRR of queries whose right answer is known."""
     items = load_known_items(file)
     settings = load_settings()
-    finder = library.open_finder(paths.DEFAULT_CATALOG, settings.model)
+    finder = library.open_finder(paths.DEFAULT_CATALOG, settings.model, settings.encoder)
     render.eval_report(evaluate(finder, items), as_json)
 
 
@@ -70,7 +70,9 @@ def catalog_build(
     """Embed new or changed titles of the catalogue with the configured model."""
     settings = load_settings()
     with render.progress("embedding") as update:
-        report = library.build(paths.DEFAULT_CATALOG, settings.model, force=force, progress=update)
+        report = library.build(
+            paths.DEFAULT_CATALOG, settings.model, settings.encoder, force=force, progress=update
+        )
     render.build_report(report, str(paths.catalog_dir(paths.DEFAULT_CATALOG)))
 
 

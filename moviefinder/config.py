@@ -13,6 +13,7 @@ from moviefinder.errors import ConfigError
 DEFAULT_MODEL: Final = "sentence-transformers/all-MiniLM-L6-v2"
 DEFAULT_REGION: Final = "NL"
 DEFAULT_TASTE_WEIGHT: Final = 0.3
+ENCODERS: Final = ("auto", "onnx", "sentence-transformers")
 
 
 @dataclass(frozen=True)
@@ -20,10 +21,13 @@ class Settings:
     """Everything a user may configure.
 
     ``model`` names the sentence-transformers model that embeds titles and queries; the default
-    is the packaged all-MiniLM-L6-v2. ``taste_weight`` is w in score = (1 − w)·query + w·taste.
+    is the packaged all-MiniLM-L6-v2. ``encoder`` picks what runs it: ``auto`` (onnxruntime
+    for the packaged model, sentence-transformers for any other), ``onnx`` or
+    ``sentence-transformers``. ``taste_weight`` is w in score = (1 − w)·query + w·taste.
     """
 
     model: str = DEFAULT_MODEL
+    encoder: str = "auto"
     region: str = DEFAULT_REGION
     taste_weight: float = DEFAULT_TASTE_WEIGHT
 
@@ -58,6 +62,13 @@ def _validated(values: dict[str, object]) -> Settings:
     settings = Settings()
     if "model" in values:
         settings = replace(settings, model=str(values["model"]).strip() or DEFAULT_MODEL)
+    if "encoder" in values:
+        engine = str(values["encoder"]).strip().lower()
+        if engine not in ENCODERS:
+            raise ConfigError(
+                f"encoder must be one of {', '.join(ENCODERS)}, not {values['encoder']!r}"
+            )
+        settings = replace(settings, encoder=engine)
     if "region" in values:
         region = str(values["region"]).strip().upper()
         if len(region) != 2 or not region.isalpha():

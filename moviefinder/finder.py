@@ -45,7 +45,8 @@ class Finder:
     def type_mask(self, kind: TitleType | None) -> np.ndarray | None:
         if kind is None:
             return None
-        return np.array([t.type == kind for t in self.catalog.titles], dtype=bool)
+        mask: np.ndarray = np.asarray(self.catalog.columns["type"]) == kind
+        return mask
 
     def ask(self, query: str, limit: int = 10, kind: TitleType | None = None) -> list[Match]:
         """The LIMIT best titles for QUERY, optionally only movies or only series.
@@ -59,14 +60,17 @@ class Finder:
         taste_scores = None  # no viewing history yet: the blend is the query score alone
         scores = rank.blend(query_scores, taste_scores, 0.0)
         rows = rank.top_k(scores, limit, self.type_mask(kind))
-        return [
-            Match(
-                rank=position,
-                title=self.catalog.titles[row],
-                score=float(scores[row]),
-                query_score=float(query_scores[row]),
-                taste_score=None,
-                why=explain_match(query, self.catalog.titles[row]),
+        matches = []
+        for position, row in enumerate(rows, start=1):
+            title = self.catalog.title(int(row))
+            matches.append(
+                Match(
+                    rank=position,
+                    title=title,
+                    score=float(scores[row]),
+                    query_score=float(query_scores[row]),
+                    taste_score=None,
+                    why=explain_match(query, title),
+                )
             )
-            for position, row in enumerate(rows, start=1)
-        ]
+        return matches

@@ -7,14 +7,18 @@ The default catalogue ships inside the package (titles and embeddings for the pa
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from moviefinder import paths, store
+from moviefinder import paths, snapshot
 from moviefinder.catalog import Catalog
 from moviefinder.embed import load_encoder
 from moviefinder.errors import CatalogError, StoreError
 from moviefinder.finder import Finder
+
+if TYPE_CHECKING:
+    from moviefinder.store import BuildReport, Progress
 
 
 def titles_path(name: str = paths.DEFAULT_CATALOG) -> Path:
@@ -38,6 +42,8 @@ def open_catalog(name: str = paths.DEFAULT_CATALOG) -> Catalog:
         CatalogError: there is no catalogue of that name.
         StoreError: its file is unreadable.
     """
+    from moviefinder import store  # pyarrow: kept off the query path, which uses the snapshot
+
     path = titles_path(name)
     if name != paths.DEFAULT_CATALOG and not path.is_file():
         raise CatalogError(f"No catalogue named '{name}'.")
@@ -51,6 +57,8 @@ def open_matrix(catalog: Catalog, model: str) -> np.ndarray:
     Raises:
         StoreError: missing, corrupt, out of date, or made with another model.
     """
+    from moviefinder import store  # pyarrow: kept off the query path, which uses the snapshot
+
     path = embeddings_path(catalog.name)
     remedy = "run `moviefinder catalog build --force`"
     embeddings = store.read_embeddings(path, remedy=remedy)
@@ -65,9 +73,10 @@ def open_matrix(catalog: Catalog, model: str) -> np.ndarray:
 def build(
     name: str,
     model: str,
+    engine: str = "auto",
     force: bool = False,
-    progress: store.Progress | None = None,
-) -> store.BuildReport:
+    progress: Progress | None = None,
+) -> BuildReport:
     """Embed what is new or changed in catalogue NAME with MODEL; save to the user's data dir.
 
     Starts from the user's own store, else the shipped one when it used the same model.
@@ -76,8 +85,10 @@ def build(
     Raises:
         StoreError: the user's store was made with another model and ``force`` is off.
     """
+    from moviefinder import store  # pyarrow: kept off the query path, which uses the snapshot
+
     catalog = open_catalog(name)
-    encoder = load_encoder(model)
+    encoder = load_encoder(model, engine)
     own = paths.catalog_dir(name) / paths.EMBEDDINGS_FILE
     previous = None
     if not force:
@@ -93,7 +104,17 @@ def build(
     return report
 
 
-def open_finder(name: str, model: str) -> Finder:
-    """A finder over catalogue NAME with MODEL's embeddings (the model loads on first query)."""
-    catalog = open_catalog(name)
-    return Finder(catalog, open_matrix(catalog, model), load_encoder(model))
+def open_finder(name: str, model: str, engine: str = "auto") -> Finder:
+    """A finder over catalogue NAME with MODEL's embeddings (the model loads on first query).
+
+    Served from the query-path copy (:mod:`moviefinder.snapshot`) when it is current.
+    """
+    sources = (titles_path(name), embeddings_path(name))
+    cached = snapshot.load(name, sources, model)
+    if cached is None:
+        catalog = open_catalog(name)
+        matrix = open_matrix(catalog, model)
+        snapshot.save(catalog, matrix, sources, model)
+    else:
+        catalog, matrix = cached
+    return Finder(catalog, matrix, load_encoder(model, engine))

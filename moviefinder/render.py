@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -13,7 +14,9 @@ from rich.table import Table
 
 from moviefinder.evaluation import EvalReport
 from moviefinder.finder import Match
-from moviefinder.store import BuildReport
+
+if TYPE_CHECKING:
+    from moviefinder.store import BuildReport  # pyarrow stays off the query path
 
 _out = Console(highlight=False)
 _err = Console(stderr=True, highlight=False)

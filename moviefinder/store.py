@@ -8,10 +8,8 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
@@ -19,9 +17,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from moviefinder.catalog import Catalog, Title, title_text
+from moviefinder.catalog import FIELD_NAMES, Catalog, title_text
 from moviefinder.embed import Encoder, encode_batched
 from moviefinder.errors import StoreError
+from moviefinder.files import atomic_file
 
 FORMAT_VERSION: Final = "1"
 _META_MODEL: Final = b"moviefinder.model"
@@ -54,7 +53,7 @@ TITLE_SCHEMA: Final = pa.schema(
         ("netflix_original", pa.bool_()),
     ]
 )
-assert TITLE_SCHEMA.names == [f.name for f in fields(Title)], "schema and Title drifted apart"
+assert tuple(TITLE_SCHEMA.names) == FIELD_NAMES, "schema and Title drifted apart"
 
 Progress = Callable[[int, int], None]
 
@@ -78,36 +77,25 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _atomic_write(table: pa.Table, path: Path) -> None:
-    """Write TABLE to PATH so readers see the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            pq.write_table(table, handle, compression="zstd")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _write_table(table: pa.Table, path: Path) -> None:
+    with atomic_file(path) as handle:
+        pq.write_table(table, handle, compression="zstd")
 
 
 def _read_table(path: Path, what: str, remedy: str) -> pa.Table:
     if not path.is_file():
         raise StoreError(f"No {what} at {path} — {remedy}.")
     try:
-        return pq.read_table(path)
+        # ParquetFile, not read_table: read_table goes through pyarrow.dataset and pandas.
+        return pq.ParquetFile(path).read()
     except (pa.ArrowException, OSError) as exc:
         raise StoreError(f"The {what} at {path} is unreadable ({exc}) — {remedy}.") from None
 
 
-def write_titles(titles: Sequence[Title], path: Path) -> None:
-    rows = {name: [getattr(t, name) for t in titles] for name in TITLE_SCHEMA.names}
-    for name in rows:
-        if pa.types.is_list(TITLE_SCHEMA.field(name).type):
-            rows[name] = [list(value) for value in rows[name]]
-    _atomic_write(pa.table(rows, schema=TITLE_SCHEMA), path)
+def write_titles(catalog: Catalog, path: Path) -> None:
+    _write_table(
+        pa.table({n: catalog.columns[n] for n in TITLE_SCHEMA.names}, schema=TITLE_SCHEMA), path
+    )
 
 
 def read_titles(path: Path, name: str, remedy: str = "run `moviefinder catalog build`") -> Catalog:
@@ -122,16 +110,7 @@ def read_titles(path: Path, name: str, remedy: str = "run `moviefinder catalog b
         raise StoreError(
             f"The catalogue at {path} lacks column(s) {', '.join(missing)} — {remedy}."
         )
-    columns = {n: table.column(n).to_pylist() for n in TITLE_SCHEMA.names}
-    lists = [n for n in TITLE_SCHEMA.names if pa.types.is_list(TITLE_SCHEMA.field(n).type)]
-    titles = []
-    for i in range(table.num_rows):
-        row = {n: columns[n][i] for n in TITLE_SCHEMA.names}
-        for n in lists:
-            row[n] = tuple(row[n] or ())
-        row["synopsis"] = row["synopsis"] or ""
-        titles.append(Title(**row))
-    return Catalog(name, tuple(titles))
+    return Catalog(name, {n: table.column(n).to_pylist() for n in TITLE_SCHEMA.names})
 
 
 def write_embeddings(embeddings: Embeddings, path: Path) -> None:
@@ -150,7 +129,7 @@ def write_embeddings(embeddings: Embeddings, path: Path) -> None:
             _META_FORMAT: FORMAT_VERSION.encode(),
         }
     )
-    _atomic_write(table, path)
+    _write_table(table, path)
 
 
 def read_embeddings(path: Path, remedy: str = "run `moviefinder catalog build`") -> Embeddings:
@@ -167,12 +146,20 @@ def read_embeddings(path: Path, remedy: str = "run `moviefinder catalog build`")
     vectors = table.column("vector").combine_chunks()
     if not pa.types.is_fixed_size_list(vectors.type) or vectors.type.list_size != dim:
         raise StoreError(f"The embedding store at {path} has the wrong vector shape — {remedy}.")
-    matrix = vectors.flatten().to_numpy(zero_copy_only=False).reshape(-1, dim)
+    if vectors.null_count:
+        raise StoreError(f"The embedding store at {path} has empty vectors — {remedy}.")
+    values = vectors.flatten()
+    if values.type != pa.float32():
+        raise StoreError(f"The embedding store at {path} does not hold float32 vectors — {remedy}.")
+    # Straight from the Arrow buffer: Array.to_numpy imports pandas, even for plain floats.
+    matrix = np.frombuffer(
+        values.buffers()[1], dtype=np.float32, count=len(values), offset=values.offset * 4
+    ).reshape(-1, dim)
     return Embeddings(
         model=meta[_META_MODEL].decode(),
         ids=tuple(table.column("id").to_pylist()),
         hashes=tuple(table.column("content_hash").to_pylist()),
-        matrix=matrix.astype(np.float32, copy=False),
+        matrix=matrix,
     )
 
 
@@ -182,7 +169,7 @@ def aligned_matrix(embeddings: Embeddings, catalog: Catalog) -> np.ndarray:
     Raises:
         StoreError: some titles have no embedding (the store is older than the catalogue).
     """
-    ids = tuple(t.id for t in catalog.titles)
+    ids = tuple(catalog.columns["id"])
     if ids == embeddings.ids:
         return embeddings.matrix
     position = {id_: i for i, id_ in enumerate(embeddings.ids)}
@@ -228,7 +215,7 @@ def refresh(
         known = {
             key: row for row, key in enumerate(zip(previous.ids, previous.hashes, strict=True))
         }
-    reuse = [known.get(key) for key in zip((t.id for t in catalog.titles), hashes, strict=True)]
+    reuse = [known.get(key) for key in zip(catalog.columns["id"], hashes, strict=True)]
     todo = [row for row, hit in enumerate(reuse) if hit is None]
     # Asking the encoder for its dimension loads the model: only do that when there is work.
     dim = previous.dim if previous is not None else encoder.dim
@@ -239,8 +226,6 @@ def refresh(
     if kept and previous is not None:
         rows, sources = zip(*kept, strict=True)
         matrix[list(rows)] = previous.matrix[list(sources)]
-    embeddings = Embeddings(
-        encoder.model_id, tuple(t.id for t in catalog.titles), tuple(hashes), matrix
-    )
+    embeddings = Embeddings(encoder.model_id, tuple(catalog.columns["id"]), tuple(hashes), matrix)
     removed = 0 if previous is None else len(set(previous.ids) - set(embeddings.ids))
     return embeddings, BuildReport(len(catalog), len(todo), len(kept), removed)

@@ -107,7 +107,7 @@ def encoder() -> FakeEncoder:
 
 @pytest.fixture
 def catalog() -> Catalog:
-    return Catalog("default", TITLES)
+    return Catalog.of("default", TITLES)
 
 
 @pytest.fixture
@@ -125,10 +125,12 @@ def bundled(tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch, catalog
     """The small catalogue installed as the bundled default, embedded with the fake encoder,
     and the fake encoder configured as the model."""
     folder = tmp_path / "bundled"
-    store.write_titles(catalog.titles, folder / paths.TITLES_FILE)
+    store.write_titles(catalog, folder / paths.TITLES_FILE)
     embeddings, _ = store.refresh(catalog, FakeEncoder(), None)
     store.write_embeddings(embeddings, folder / paths.EMBEDDINGS_FILE)
     monkeypatch.setattr(paths, "bundled_dir", lambda: folder)
     monkeypatch.setenv("MOVIEFINDER_MODEL", FakeEncoder.model_id)
-    monkeypatch.setattr("moviefinder.library.load_encoder", lambda model: FakeEncoder())
+    monkeypatch.setattr(
+        "moviefinder.library.load_encoder", lambda model, engine="auto": FakeEncoder()
+    )
     return folder

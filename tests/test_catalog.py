@@ -40,7 +40,7 @@ def test_find_by_id_imdb_tmdb_and_title(catalog: Catalog) -> None:
 
 
 def test_find_returns_every_title_of_that_name() -> None:
-    cat = Catalog(
+    cat = Catalog.of(
         "c",
         (
             Title(id="a", title="Heat", type="movie", year=1995),

@@ -85,7 +85,7 @@ def test_empty_query_is_one_line_exit_1(bundled: Path, capsys: pytest.CaptureFix
     [
         (["ask", "x", "--type", "documentary"], "Invalid value for '--type'"),
         (["ask", "x", "--limit", "0"], "Invalid value for '--limit'"),
-        (["ask"], "Missing argument 'query'"),
+        (["ask"], "Missing argument 'QUERY'"),
         (["nonsense"], "No such command 'nonsense'"),
     ],
 )
@@ -167,7 +167,9 @@ def test_catalog_build_refuses_to_mix_models(
         model_id = "other/model"
         dim = 64
 
-    monkeypatch.setattr("moviefinder.library.load_encoder", lambda model: OtherEncoder())
+    monkeypatch.setattr(
+        "moviefinder.library.load_encoder", lambda model, engine="auto": OtherEncoder()
+    )
     monkeypatch.setenv("MOVIEFINDER_MODEL", "other/model")
     capsys.readouterr()
     assert run(["catalog", "build"]) == 1

@@ -14,8 +14,8 @@ from tests.conftest import FakeEncoder
 
 def test_titles_round_trip(tmp_path: Path, catalog: Catalog) -> None:
     path = tmp_path / "catalog.parquet"
-    store.write_titles(catalog.titles, path)
-    assert store.read_titles(path, "default") == catalog
+    store.write_titles(catalog, path)
+    assert store.read_titles(path, "default").titles == catalog.titles
 
 
 def test_embeddings_round_trip_with_model_and_hashes(
@@ -37,12 +37,12 @@ def test_refresh_embeds_only_new_or_changed_rows(catalog: Catalog, encoder: Fake
     assert encoder.texts == 5
     changed = replace(catalog.titles[1], synopsis="A wholly different story.")
     titles = (catalog.titles[0], changed, *catalog.titles[3:])  # t:3 dropped
-    second, report = store.refresh(Catalog("default", titles), encoder, first)
+    second, report = store.refresh(Catalog.of("default", titles), encoder, first)
     assert report == store.BuildReport(titles=4, embedded=1, reused=3, removed=1)
     assert encoder.texts == 6
     np.testing.assert_array_equal(second.matrix[0], first.matrix[0])
     assert not np.allclose(second.matrix[1], first.matrix[1])
-    _, report = store.refresh(Catalog("default", titles), encoder, second)
+    _, report = store.refresh(Catalog.of("default", titles), encoder, second)
     assert report.embedded == 0 and encoder.calls == 2
 
 
@@ -55,11 +55,11 @@ def test_refresh_refuses_to_mix_models(catalog: Catalog, encoder: FakeEncoder) -
 
 def test_aligned_matrix_follows_catalogue_order(catalog: Catalog, encoder: FakeEncoder) -> None:
     embeddings, _ = store.refresh(catalog, encoder, None)
-    backwards = Catalog("default", catalog.titles[::-1])
+    backwards = Catalog.of("default", catalog.titles[::-1])
     np.testing.assert_array_equal(
         store.aligned_matrix(embeddings, backwards), embeddings.matrix[::-1]
     )
-    bigger = Catalog("default", (*catalog.titles, replace(catalog.titles[0], id="t:9")))
+    bigger = Catalog.of("default", (*catalog.titles, replace(catalog.titles[0], id="t:9")))
     with pytest.raises(StoreError, match="1 title"):
         store.aligned_matrix(embeddings, bigger)
 
@@ -85,7 +85,7 @@ def test_truncated_store_is_detected(
 
 def test_titles_file_is_not_an_embedding_store(tmp_path: Path, catalog: Catalog) -> None:
     path = tmp_path / "catalog.parquet"
-    store.write_titles(catalog.titles, path)
+    store.write_titles(catalog, path)
     with pytest.raises(StoreError, match="not a moviefinder embedding store"):
         store.read_embeddings(path)
 

@@ -1,0 +1,135 @@
+"""The ONNX encoder against the reference encoder, its export's life cycle, and the lean ask path.
+
+Real packaged model, offline. The export is made once per test session (~10 s) and shared.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from moviefinder import export, paths
+from moviefinder.embed import (
+    PACKAGED_MODEL,
+    OnnxEncoder,
+    SentenceTransformerEncoder,
+    packaged_model_path,
+)
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.real_model
+
+HEAVY = {"torch", "sentence_transformers", "transformers", "pandas"}
+
+
+@pytest.fixture(scope="session")
+def exported_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory holding a fresh export of the packaged model."""
+    home = tmp_path_factory.mktemp("onnx-home")
+    old = os.environ.get(paths.HOME_ENV)
+    os.environ[paths.HOME_ENV] = str(home)
+    try:
+        OnnxEncoder().encode(["warm up"])
+    finally:
+        if old is None:
+            del os.environ[paths.HOME_ENV]
+        else:
+            os.environ[paths.HOME_ENV] = old
+    return home
+
+
+@pytest.fixture
+def onnx_home(exported_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv(paths.HOME_ENV, str(exported_home))
+    return exported_home
+
+
+def test_export_records_parity_and_matches_reference(onnx_home: Path) -> None:
+    manifest = json.loads((export.export_dir(PACKAGED_MODEL) / export.MANIFEST_FILE).read_text())
+    assert manifest["parity_min_cosine"] >= export.PARITY_FLOOR
+    assert manifest["dim"] == 384 and manifest["max_tokens"] == 256
+    texts = [
+        "a heist crew in red overalls",
+        "serie over een scheikundeleraar",
+        "word " * 400,  # past the 256-token window: both must truncate the same way
+        "",
+    ]
+    onnx = OnnxEncoder().encode(texts)
+    reference = SentenceTransformerEncoder().encode(texts)
+    cosines = np.sum(onnx * reference, axis=1)
+    assert cosines.min() >= 0.9999, cosines
+    np.testing.assert_allclose(np.linalg.norm(onnx, axis=1), 1.0, atol=1e-5)
+
+
+def test_stale_export_is_made_again(
+    onnx_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(onnx_home, home)
+    monkeypatch.setenv(paths.HOME_ENV, str(home))
+    manifest_path = export.export_dir(PACKAGED_MODEL) / export.MANIFEST_FILE
+    manifest = json.loads(manifest_path.read_text())
+    source = Path(packaged_model_path())
+    assert export.ready_export(PACKAGED_MODEL, source) is not None
+    manifest["source"]["model.safetensors"][0] += 1  # as if the model package changed
+    manifest_path.write_text(json.dumps(manifest))
+    assert export.ready_export(PACKAGED_MODEL, source) is None
+    OnnxEncoder().encode(["again"])
+    assert export.ready_export(PACKAGED_MODEL, source) is not None
+    assert json.loads(manifest_path.read_text())["source"] == export.source_fingerprint(source)
+
+
+def test_corrupt_export_is_rebuilt_not_fatal(
+    onnx_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(onnx_home, home)
+    monkeypatch.setenv(paths.HOME_ENV, str(home))
+    folder = export.export_dir(PACKAGED_MODEL)
+    (folder / export.MODEL_FILE).write_bytes(b"\x00garbage")
+    vector = OnnxEncoder().encode(["vikings"])
+    assert vector.shape == (1, 384)
+    assert (folder / export.MODEL_FILE).stat().st_size > 1000
+    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]
+
+
+def _run_ask(home: Path) -> subprocess.CompletedProcess[str]:
+    script = (
+        "import sys, json\n"
+        "from moviefinder.cli import run\n"
+        "code = run(['ask', 'King Alfred fights vikings', '--json', '-n', '3'])\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    env = {**os.environ, paths.HOME_ENV: str(home)}
+    env.pop("MOVIEFINDER_MODEL", None)
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=300,
+    )
+
+
+def test_ask_path_imports_no_torch_transformers_or_pandas(onnx_home: Path) -> None:
+    first = _run_ask(onnx_home)  # may build the query-path snapshot from Parquet
+    assert first.returncode == 0, first.stderr
+    second = _run_ask(onnx_home)
+    assert second.returncode == 0, second.stderr
+    for run in (first, second):
+        loaded = set(json.loads(run.stderr.strip().splitlines()[-1]))
+        assert loaded & HEAVY == set()
+    warm = set(json.loads(second.stderr.strip().splitlines()[-1]))
+    assert "onnxruntime" in warm and "pyarrow" not in warm  # the snapshot, not Parquet
+    assert [r["title"] for r in json.loads(second.stdout)] == [
+        r["title"] for r in json.loads(first.stdout)
+    ]
