@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from functools import cached_property
 from typing import Any, Final, Literal
@@ -103,12 +103,14 @@ FIELD_NAMES: Final = tuple(f.name for f in fields(Title))
 class Catalog:
     """A named, ordered collection of titles held as columns; row i is row i of its matrix.
 
-    Titles are built from the columns only when asked for: a query needs a handful of them,
-    not all ten thousand.
+    Titles are built only when asked for: a query needs a handful of them, not all ten
+    thousand. ``row``, when given, reads one title's values (in field order) without
+    touching the columns, so a store may load columns lazily.
     """
 
     name: str
     columns: Mapping[str, Sequence[Any]]
+    row: Callable[[int], Sequence[Any]] | None = None
 
     @classmethod
     def of(cls, name: str, titles: Iterable[Title]) -> Catalog:
@@ -119,7 +121,10 @@ class Catalog:
         return len(self.columns["id"])
 
     def title(self, row: int) -> Title:
-        values = {f: self.columns[f][row] for f in FIELD_NAMES}
+        if self.row is None:
+            values = {f: self.columns[f][row] for f in FIELD_NAMES}
+        else:
+            values = dict(zip(FIELD_NAMES, self.row(row), strict=True))
         for f in LIST_FIELDS:
             values[f] = tuple(values[f] or ())
         values["synopsis"] = values["synopsis"] or ""
