@@ -13,7 +13,7 @@ from _common import bench_home, machine, table
 
 from moviefinder import library
 from moviefinder.catalog import title_text
-from moviefinder.embed import OnnxEncoder, SentenceTransformerEncoder, encode_batched
+from moviefinder.embed import BATCH_SIZE, OnnxEncoder, SentenceTransformerEncoder, encode_batched
 
 
 def main() -> None:
@@ -37,7 +37,7 @@ def main() -> None:
         results[name] = (time.perf_counter() - start, vectors)
     (st_s, st_v), (ox_s, ox_v) = results.values()
     cosines = np.sum(st_v * ox_v, axis=1)
-    print(f"bulk embedding of {len(texts)} catalogue texts, batch 64 ({machine()})")
+    print(f"bulk embedding of {len(texts)} catalogue texts, batch {BATCH_SIZE} ({machine()})")
     print(
         table(
             ["encoder", "seconds", "texts/s", "ratio"],
