@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import shutil
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -137,7 +139,7 @@ def export_model(model_id: str, source: Path) -> Export:
         raw = staging / "raw.onnx"
         dummy = torch.ones((2, 8), dtype=torch.long)
         names = ["input_ids", "attention_mask", "token_type_ids"]
-        with warnings.catch_warnings(), torch.no_grad():
+        with warnings.catch_warnings(), torch.no_grad(), _as_model_error(model_id):
             warnings.simplefilter("ignore")
             torch.onnx.export(
                 LastHiddenState(transformer),
@@ -149,7 +151,8 @@ def export_model(model_id: str, source: Path) -> Export:
                 opset_version=_OPSET,
                 dynamo=False,
             )
-        _optimise(raw, staging / MODEL_FILE)
+        with _as_model_error(model_id):
+            _optimise(raw, staging / MODEL_FILE)
         raw.unlink()
         shutil.copyfile(source / TOKENIZER_FILE, staging / TOKENIZER_FILE)
         dim = int(transformer.config.hidden_size)
@@ -178,6 +181,18 @@ def export_model(model_id: str, source: Path) -> Export:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return Export(target, model_id, dim, max_tokens)
+
+
+@contextmanager
+def _as_model_error(model_id: str) -> Iterator[None]:
+    """Exporter failures (missing onnx package, unsupported graph) become one-line errors."""
+    try:
+        yield
+    except Exception as exc:  # torch.onnx and onnxruntime raise many unrelated types
+        raise ModelError(
+            f"Cannot export {model_id} to ONNX ({exc}) — reinstall moviefinder, "
+            'or set encoder = "sentence-transformers" in the config.'
+        ) from None
 
 
 def _optimise(raw: Path, out: Path) -> None:

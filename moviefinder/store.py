@@ -164,22 +164,29 @@ def read_embeddings(path: Path, remedy: str = "run `moviefinder catalog build`")
 
 
 def aligned_matrix(embeddings: Embeddings, catalog: Catalog) -> np.ndarray:
-    """The embedding matrix in catalogue row order.
+    """The embedding matrix in catalogue row order, checked against the titles' current text.
 
     Raises:
-        StoreError: some titles have no embedding (the store is older than the catalogue).
+        StoreError: some titles have no embedding, or their text changed since it was embedded
+            (the store is older than the catalogue).
     """
-    ids = tuple(catalog.columns["id"])
-    if ids == embeddings.ids:
-        return embeddings.matrix
     position = {id_: i for i, id_ in enumerate(embeddings.ids)}
-    missing = [id_ for id_ in ids if id_ not in position]
-    if missing:
+    rows = [position.get(id_) for id_ in catalog.columns["id"]]
+    missing = sum(1 for row in rows if row is None)
+    stale = sum(
+        1
+        for title, row in zip(catalog.titles, rows, strict=True)
+        if row is not None and embeddings.hashes[row] != content_hash(title_text(title))
+    )
+    if missing or stale:
         raise StoreError(
-            f"{len(missing)} title(s) of catalogue '{catalog.name}' have no embedding "
+            f"{missing + stale} title(s) of catalogue '{catalog.name}' have no current embedding "
             "— run `moviefinder catalog build`."
         )
-    return embeddings.matrix[[position[id_] for id_ in ids]]
+    order = [row for row in rows if row is not None]
+    if order == list(range(len(embeddings.ids))):
+        return embeddings.matrix
+    return embeddings.matrix[order]
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from moviefinder.embed import (
     SentenceTransformerEncoder,
     packaged_model_path,
 )
+from moviefinder.errors import ModelError
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.real_model
@@ -133,3 +134,16 @@ def test_ask_path_imports_no_torch_transformers_or_pandas(onnx_home: Path) -> No
     assert [r["title"] for r in json.loads(second.stdout)] == [
         r["title"] for r in json.loads(first.stdout)
     ]
+
+
+def test_failed_export_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import torch
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ImportError("Module onnx is not installed!")
+
+    monkeypatch.setenv(paths.HOME_ENV, str(tmp_path / "home"))
+    monkeypatch.setattr(torch.onnx, "export", broken)
+    with pytest.raises(ModelError, match=r"Cannot export .* \(Module onnx is not installed!\)"):
+        OnnxEncoder().encode(["vikings"])
+    assert not (tmp_path / "home" / "models" / "sentence-transformers--all-MiniLM-L6-v2").exists()

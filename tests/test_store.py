@@ -62,6 +62,13 @@ def test_aligned_matrix_follows_catalogue_order(catalog: Catalog, encoder: FakeE
     bigger = Catalog.of("default", (*catalog.titles, replace(catalog.titles[0], id="t:9")))
     with pytest.raises(StoreError, match="1 title"):
         store.aligned_matrix(embeddings, bigger)
+    edited = Catalog.of(
+        "default", (replace(catalog.titles[0], synopsis="New words."), *catalog.titles[1:])
+    )
+    with pytest.raises(
+        StoreError, match=r"1 title\(s\) of catalogue 'default' have no current embedding"
+    ):
+        store.aligned_matrix(embeddings, edited)
 
 
 @pytest.mark.parametrize("content", [b"", b"PAR1 truncated", b"not parquet at all"])
