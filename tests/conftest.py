@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import zlib
 from collections.abc import Sequence
@@ -12,6 +13,7 @@ import pytest
 
 from moviefinder import paths, store
 from moviefinder.catalog import Catalog, Title
+from moviefinder.embed import OnnxEncoder
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data"
@@ -110,9 +112,9 @@ def catalog() -> Catalog:
     return Catalog.of("default", TITLES)
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty data directory for this test."""
+    """An empty data directory for every test: no test touches the user's real one."""
     data = tmp_path / "home"
     monkeypatch.setenv(paths.HOME_ENV, str(data))
     for name in ("MODEL", "REGION", "TASTE_WEIGHT"):
@@ -134,3 +136,25 @@ def bundled(tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch, catalog
         "moviefinder.library.load_encoder", lambda model, engine="auto": FakeEncoder()
     )
     return folder
+
+
+@pytest.fixture(scope="session")
+def exported_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory holding a fresh export of the packaged model, made once per run."""
+    home = tmp_path_factory.mktemp("onnx-home")
+    old = os.environ.get(paths.HOME_ENV)
+    os.environ[paths.HOME_ENV] = str(home)
+    try:
+        OnnxEncoder().encode(["warm up"])
+    finally:
+        if old is None:
+            del os.environ[paths.HOME_ENV]
+        else:
+            os.environ[paths.HOME_ENV] = old
+    return home
+
+
+@pytest.fixture
+def onnx_home(exported_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv(paths.HOME_ENV, str(exported_home))
+    return exported_home

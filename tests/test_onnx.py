@@ -30,28 +30,6 @@ pytestmark = pytest.mark.real_model
 HEAVY = {"torch", "sentence_transformers", "transformers", "pandas"}
 
 
-@pytest.fixture(scope="session")
-def exported_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory holding a fresh export of the packaged model."""
-    home = tmp_path_factory.mktemp("onnx-home")
-    old = os.environ.get(paths.HOME_ENV)
-    os.environ[paths.HOME_ENV] = str(home)
-    try:
-        OnnxEncoder().encode(["warm up"])
-    finally:
-        if old is None:
-            del os.environ[paths.HOME_ENV]
-        else:
-            os.environ[paths.HOME_ENV] = old
-    return home
-
-
-@pytest.fixture
-def onnx_home(exported_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(paths.HOME_ENV, str(exported_home))
-    return exported_home
-
-
 def test_export_records_parity_and_matches_reference(onnx_home: Path) -> None:
     manifest = json.loads((export.export_dir(PACKAGED_MODEL) / export.MANIFEST_FILE).read_text())
     assert manifest["parity_min_cosine"] >= export.PARITY_FLOOR

@@ -18,8 +18,8 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.real_model
 
 
-@pytest.fixture(scope="module")
-def finder() -> Finder:
+@pytest.fixture
+def finder(onnx_home: Path) -> Finder:
     return library.open_finder(paths.DEFAULT_CATALOG, PACKAGED_MODEL)
 
 
@@ -34,7 +34,7 @@ def test_encoder_gives_unit_vectors_that_order_by_meaning() -> None:
     assert encoder.encode([]).shape == (0, 384)
 
 
-def test_ask_finds_the_last_kingdom(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ask_finds_the_last_kingdom(onnx_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["ask", "King Alfred fights vikings", "--json", "-n", "3"]) == 0
     titles = [row["title"] for row in json.loads(capsys.readouterr().out)]
     assert "The Last Kingdom" in titles
