@@ -42,7 +42,9 @@ def ask(
 ) -> None:
     """Find titles matching a description."""
     settings = load_settings()
-    finder = library.open_finder(paths.DEFAULT_CATALOG, settings.model, settings.encoder)
+    finder = library.open_finder(
+        paths.DEFAULT_CATALOG, settings.model, settings.encoder, render.exporting
+    )
     results = finder.ask(query, limit=limit, kind=None if kind is None else kind.value)
     render.matches(results, query, as_json)
 
@@ -57,7 +59,9 @@ def eval_known_items(
     """Hit@1/5/10 and MRR of queries whose right answer is known."""
     items = load_known_items(file)
     settings = load_settings()
-    finder = library.open_finder(paths.DEFAULT_CATALOG, settings.model, settings.encoder)
+    finder = library.open_finder(
+        paths.DEFAULT_CATALOG, settings.model, settings.encoder, render.exporting
+    )
     render.eval_report(evaluate(finder, items), as_json)
 
 

@@ -115,9 +115,15 @@ class OnnxEncoder:
     packaged weights change or the export is unreadable.
     """
 
-    def __init__(self, model_id: str = PACKAGED_MODEL, export: Export | None = None) -> None:
+    def __init__(
+        self,
+        model_id: str = PACKAGED_MODEL,
+        export: Export | None = None,
+        on_export: Callable[[], None] | None = None,
+    ) -> None:
         self._model_id = model_id
         self._export = export
+        self._on_export = on_export  # told before the slow, one-time export starts
         self._rebuildable = export is None  # an export handed in is used as is, never remade
         self._runtime: tuple[Any, Any] | None = None
 
@@ -138,23 +144,28 @@ class OnnxEncoder:
         if self._export is None:
             from moviefinder import export  # the exporter itself only loads when exporting
 
-            source = self._source()
-            self._export = export.ready_export(self._model_id, source) or export.export_model(
-                self._model_id, source
+            self._export = (
+                export.ready_export(self._model_id, self._source()) or self._make_export()
             )
         return self._export
 
+    def _make_export(self) -> Export:
+        from moviefinder import export
+
+        if self._on_export is not None:
+            self._on_export()
+        return export.export_model(self._model_id, self._source())
+
     def _loaded(self) -> tuple[Any, Any]:
         if self._runtime is None:
+            current = self._current_export()
             try:
-                self._runtime = _open_runtime(self._current_export())
+                self._runtime = _open_runtime(current)
             except ModelError:
                 if not self._rebuildable:
                     raise
-                from moviefinder import export
-
                 # A corrupt export is not fatal: make it again, once.
-                self._export = export.export_model(self._model_id, self._source())
+                self._export = self._make_export()
                 self._runtime = _open_runtime(self._export)
         return self._runtime
 
@@ -198,14 +209,17 @@ def _open_runtime(export: Export) -> tuple[Any, Any]:
     return session, tokenizer
 
 
-def load_encoder(model_id: str, engine: str = "auto") -> Encoder:
+def load_encoder(
+    model_id: str, engine: str = "auto", on_export: Callable[[], None] | None = None
+) -> Encoder:
     """The encoder for MODEL_ID; nothing heavy loads until the first encode.
 
     ENGINE ``auto`` runs the packaged model on onnxruntime and any other model with
-    sentence-transformers; ``onnx`` or ``sentence-transformers`` force one.
+    sentence-transformers; ``onnx`` or ``sentence-transformers`` force one. ON_EXPORT is
+    called before the ONNX export is made (once per install, ~15 s).
     """
     if engine == "onnx" or (engine == "auto" and model_id == PACKAGED_MODEL):
-        return OnnxEncoder(model_id)
+        return OnnxEncoder(model_id, on_export=on_export)
     return SentenceTransformerEncoder(model_id)
 
 

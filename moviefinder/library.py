@@ -6,6 +6,7 @@ The default catalogue ships inside the package (titles and embeddings for the pa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -104,7 +105,9 @@ def build(
     return report
 
 
-def open_finder(name: str, model: str, engine: str = "auto") -> Finder:
+def open_finder(
+    name: str, model: str, engine: str = "auto", on_export: Callable[[], None] | None = None
+) -> Finder:
     """A finder over catalogue NAME with MODEL's embeddings (the model loads on first query).
 
     Served from the query-path copy (:mod:`moviefinder.snapshot`) when it is current.
@@ -117,4 +120,4 @@ def open_finder(name: str, model: str, engine: str = "auto") -> Finder:
         snapshot.save(catalog, matrix, sources, model)
     else:
         catalog, matrix = cached
-    return Finder(catalog, matrix, load_encoder(model, engine))
+    return Finder(catalog, matrix, load_encoder(model, engine, on_export))

@@ -26,6 +26,11 @@ def error(message: str) -> None:
     _err.print(f"[bold red]Error:[/] {message}", markup=True, soft_wrap=True)
 
 
+def exporting() -> None:
+    """Said once per install, before the model is exported to ONNX."""
+    _err.print("[dim]First run: preparing the fast query encoder (about 15 s, only once)…[/]")
+
+
 def emit_json(value: object) -> None:
     # Plain print: rich would wrap long lines and colour the JSON.
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")

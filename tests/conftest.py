@@ -133,7 +133,8 @@ def bundled(tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch, catalog
     monkeypatch.setattr(paths, "bundled_dir", lambda: folder)
     monkeypatch.setenv("MOVIEFINDER_MODEL", FakeEncoder.model_id)
     monkeypatch.setattr(
-        "moviefinder.library.load_encoder", lambda model, engine="auto": FakeEncoder()
+        "moviefinder.library.load_encoder",
+        lambda model, engine="auto", on_export=None: FakeEncoder(),
     )
     return folder
 

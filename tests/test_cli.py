@@ -168,7 +168,8 @@ def test_catalog_build_refuses_to_mix_models(
         dim = 64
 
     monkeypatch.setattr(
-        "moviefinder.library.load_encoder", lambda model, engine="auto": OtherEncoder()
+        "moviefinder.library.load_encoder",
+        lambda model, engine="auto", on_export=None: OtherEncoder(),
     )
     monkeypatch.setenv("MOVIEFINDER_MODEL", "other/model")
     capsys.readouterr()

@@ -122,6 +122,20 @@ def test_failed_export_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.Monk
 
     monkeypatch.setenv(paths.HOME_ENV, str(tmp_path / "home"))
     monkeypatch.setattr(torch.onnx, "export", broken)
+    told: list[str] = []
     with pytest.raises(ModelError, match=r"Cannot export .* \(Module onnx is not installed!\)"):
-        OnnxEncoder().encode(["vikings"])
+        OnnxEncoder(on_export=lambda: told.append("exporting")).encode(["vikings"])
+    assert told == ["exporting"]
     assert not (tmp_path / "home" / "models" / "sentence-transformers--all-MiniLM-L6-v2").exists()
+
+
+def test_onnx_and_reference_agree_on_every_dev_query_top_10(onnx_home: Path) -> None:
+    from moviefinder import library
+    from moviefinder.evaluation import load_known_items
+
+    finder = library.open_finder(paths.DEFAULT_CATALOG, PACKAGED_MODEL)
+    queries = [item.query for item in load_known_items(REPO / "data" / "eval" / "dev.jsonl")]
+    onnx = OnnxEncoder().encode(queries) @ np.asarray(finder.matrix).T
+    reference = SentenceTransformerEncoder().encode(queries) @ np.asarray(finder.matrix).T
+    for query, a, b in zip(queries, onnx, reference, strict=True):
+        assert np.argsort(-a)[:10].tolist() == np.argsort(-b)[:10].tolist(), query
