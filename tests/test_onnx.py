@@ -47,13 +47,17 @@ def test_export_records_parity_and_matches_reference(onnx_home: Path) -> None:
     np.testing.assert_allclose(np.linalg.norm(onnx, axis=1), 1.0, atol=1e-5)
 
 
-def test_stale_export_is_made_again(
-    onnx_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    home = tmp_path / "home"
-    shutil.copytree(onnx_home, home)
+@pytest.fixture
+def own_export(exported_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the shared export, for tests that damage it."""
+    home = tmp_path / "own-home"
+    shutil.copytree(exported_home, home)
     monkeypatch.setenv(paths.HOME_ENV, str(home))
-    manifest_path = export.export_dir(PACKAGED_MODEL) / export.MANIFEST_FILE
+    return export.export_dir(PACKAGED_MODEL)
+
+
+def test_stale_export_is_made_again(own_export: Path) -> None:
+    manifest_path = own_export / export.MANIFEST_FILE
     manifest = json.loads(manifest_path.read_text())
     source = Path(packaged_model_path())
     assert export.ready_export(PACKAGED_MODEL, source) is not None
@@ -65,13 +69,8 @@ def test_stale_export_is_made_again(
     assert json.loads(manifest_path.read_text())["source"] == export.source_fingerprint(source)
 
 
-def test_corrupt_export_is_rebuilt_not_fatal(
-    onnx_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    home = tmp_path / "home"
-    shutil.copytree(onnx_home, home)
-    monkeypatch.setenv(paths.HOME_ENV, str(home))
-    folder = export.export_dir(PACKAGED_MODEL)
+def test_corrupt_export_is_rebuilt_not_fatal(own_export: Path) -> None:
+    folder = own_export
     (folder / export.MODEL_FILE).write_bytes(b"\x00garbage")
     vector = OnnxEncoder().encode(["vikings"])
     assert vector.shape == (1, 384)
