@@ -39,8 +39,7 @@ class Finder:
         cleaned = [q.strip() for q in queries]
         if any(not q for q in cleaned):
             raise QueryError("The query is empty — describe what you want to watch.")
-        vectors = self.encoder.encode(cleaned)
-        return np.asarray(vectors @ self.matrix.T, dtype=np.float32)
+        return rank.cosine_scores(self.matrix, self.encoder.encode(cleaned))
 
     def type_mask(self, kind: TitleType | None) -> np.ndarray | None:
         if kind is None:

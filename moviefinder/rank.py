@@ -5,9 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 
-def cosine_scores(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
-    """Cosine similarity of each unit row of MATRIX (n, d) with the unit VECTOR (d,)."""
-    return np.asarray(matrix @ vector.astype(matrix.dtype, copy=False), dtype=np.float32)
+def cosine_scores(matrix: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+    """Cosine similarity of each unit row of MATRIX (n, d) with unit VECTORS.
+
+    A vector (d,) gives scores (n,); a stack of queries (q, d) gives (q, n).
+    """
+    return np.asarray(vectors.astype(matrix.dtype, copy=False) @ matrix.T, dtype=np.float32)
 
 
 def blend(query: np.ndarray, taste: np.ndarray | None, weight: float) -> np.ndarray:

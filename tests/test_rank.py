@@ -67,3 +67,13 @@ def test_blend_weights_query_and_taste() -> None:
     assert rank.blend(query, None, 0.5).tolist() == [1.0, 0.0]
     assert rank.blend(query, taste, 0.25).tolist() == [0.75, 0.25]
     assert rank.blend(query, taste, 0.0).tolist() == [1.0, 0.0]
+
+
+def test_cosine_scores_for_a_stack_of_queries_match_one_by_one() -> None:
+    rng = np.random.default_rng(3)
+    matrix = rng.normal(size=(50, 8)).astype(np.float32)
+    queries = rng.normal(size=(4, 8)).astype(np.float32)
+    stacked = rank.cosine_scores(matrix, queries)
+    assert stacked.shape == (4, 50)
+    for row, query in zip(stacked, queries, strict=True):
+        np.testing.assert_allclose(row, rank.cosine_scores(matrix, query), atol=1e-5)
