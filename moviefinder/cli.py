@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from moviefinder import library, paths, render
+from moviefinder import journal, library, paths, render
 from moviefinder.config import load_settings
 from moviefinder.errors import ExitStatus, MovieFinderError
 from moviefinder.evaluation import evaluate, load_known_items
@@ -22,8 +22,13 @@ app = typer.Typer(
 )
 catalog_app = typer.Typer(help="Manage catalogues and their embeddings.", no_args_is_help=True)
 eval_app = typer.Typer(help="Measure how well moviefinder finds things.", no_args_is_help=True)
+history_app = typer.Typer(
+    help="Your imported viewing history: what was watched and how it matched the catalogue.",
+    invoke_without_command=True,
+)
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(eval_app, name="eval")
+app.add_typer(history_app, name="history")
 
 
 class Kind(StrEnum):
@@ -78,6 +83,48 @@ def catalog_build(
             paths.DEFAULT_CATALOG, settings.model, settings.encoder, force=force, progress=update
         )
     render.build_report(report, str(paths.catalog_dir(paths.DEFAULT_CATALOG)))
+
+
+@app.command("import-history")
+def import_history(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="NetflixViewingHistory.csv, ViewingActivity.csv, the export folder or .zip."
+        ),
+    ],
+    profile: Annotated[
+        str | None, typer.Option("--profile", help="Which profile of a full export to import.")
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Start the history over (links made by hand stay).")
+    ] = False,
+) -> None:
+    """Import your Netflix viewing history; importing the same file twice adds nothing."""
+    catalog = library.open_catalog(paths.DEFAULT_CATALOG)
+    render.import_report(journal.import_history(path, catalog, profile, replace))
+
+
+@history_app.callback()
+def history(ctx: typer.Context) -> None:
+    """Show the imported history: most watched titles and what they matched."""
+    if ctx.invoked_subcommand is None:
+        stored = journal.load_journal()
+        catalog = library.open_catalog(paths.DEFAULT_CATALOG)
+        render.history(
+            stored, journal.watched_shows(stored.viewings, stored.links, catalog), catalog
+        )
+
+
+@history_app.command("link")
+def history_link(
+    history_title: Annotated[str, typer.Argument(help="The title as your history shows it.")],
+    catalogue_id: Annotated[str, typer.Argument(help="Catalogue id, imdb id or exact title.")],
+) -> None:
+    """Match a history title to a catalogue title by hand (kept across re-imports)."""
+    catalog = library.open_catalog(paths.DEFAULT_CATALOG)
+    show, title_id = journal.link(history_title, catalogue_id, catalog)
+    render.linked(show, catalog.title(catalog.find(title_id)[0]))
 
 
 @app.command("paths")

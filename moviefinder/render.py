@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
+from moviefinder.catalog import Catalog, Title
 from moviefinder.evaluation import EvalReport
 from moviefinder.finder import Match
+from moviefinder.journal import ImportReport, Journal, ShowViews
 
 if TYPE_CHECKING:
     from moviefinder.store import BuildReport  # pyarrow stays off the query path
@@ -92,6 +94,56 @@ def eval_report(report: EvalReport, as_json: bool) -> None:
     _out.print(table)
     hits = "  ".join(f"Hit@{k} {v:.3f}" for k, v in report.hits.items())
     _out.print(f"n {report.n}  {hits}  MRR {report.mrr:.3f}")
+
+
+def import_report(report: ImportReport) -> None:
+    skipped = sum(report.skipped.values())
+    _out.print(
+        f"Read {report.rows} rows: kept {report.kept} viewings ({report.added} new), "
+        f"skipped {skipped}" + (f", {report.ratings} ratings" if report.ratings else "") + "."
+    )
+    for reason, count in sorted(report.skipped.items(), key=lambda item: -item[1]):
+        _out.print(f"  skipped {count:>5}  {reason}")
+    _out.print(
+        f"Matched {report.matched_titles} of {report.titles} titles "
+        f"({report.matched_views:.0%} of viewings) to the catalogue."
+    )
+    if report.unmatched:
+        shown = ", ".join(f"{title} ({count})" for title, count in report.unmatched[:10])
+        more = len(report.unmatched) - 10
+        _out.print(
+            f"Unmatched, most watched first: {shown}" + (f" and {more} more" if more > 0 else "")
+        )
+        _out.print(
+            '[dim]Fix one by hand: moviefinder history link "<history title>" <catalogue id>[/]'
+        )
+
+
+def history(stored: Journal, shows: Sequence[ShowViews], catalog: Catalog, limit: int = 20) -> None:
+    if not stored.viewings:
+        _out.print("No history yet — run `moviefinder import-history <your Netflix export>`.")
+        return
+    first, last = stored.viewings[0].when, stored.viewings[-1].when
+    matched = sum(1 for s in shows if s.match.matched)
+    _out.print(
+        f"{len(stored.viewings)} viewings from {first:%Y-%m-%d} to {last:%Y-%m-%d}; "
+        f"{matched} of {len(shows)} titles matched; {len(stored.ratings)} ratings; "
+        f"{len(stored.links)} linked by hand."
+    )
+    table = Table(show_edge=False)
+    table.add_column("views", justify="right")
+    table.add_column("in your history")
+    table.add_column("catalogue title")
+    table.add_column("how", style="dim")
+    for show in shows[:limit]:
+        row = show.match.row
+        found = "—" if row is None else f"{catalog.title(row).title} ({catalog.columns['id'][row]})"
+        table.add_row(str(show.views), show.show, found, show.match.how)
+    _out.print(table)
+
+
+def linked(show: str, title: Title) -> None:
+    _out.print(f"Linked “{show}” → {title.title} ({title.year}, {title.id}).")
 
 
 def build_report(report: BuildReport, where: str) -> None:

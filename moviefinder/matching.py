@@ -1,0 +1,129 @@
+"""History titles → catalogue rows: exact, alternative titles, series prefixes, then fuzzy.
+
+A fuzzy match must clear :data:`FUZZY_CUTOFF`, be long enough to mean something, pass
+:func:`_same_title` and agree on type (an episode only matches a series); anything else stays
+unmatched rather than guessed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from moviefinder.catalog import Catalog, normalise_title
+from moviefinder.history import split_title
+
+FUZZY_CUTOFF: Final = 92.0
+#: Shorter titles differ by one letter from unrelated ones ("The Mother", "The Other").
+FUZZY_MIN_LENGTH: Final = 10
+
+
+@dataclass(frozen=True)
+class TitleMatch:
+    """Where one history title landed in the catalogue, and how sure that is."""
+
+    title: str
+    row: int | None
+    how: str
+    score: float = 100.0
+
+    @property
+    def matched(self) -> bool:
+        return self.row is not None
+
+
+class Matcher:
+    """Looks history titles up in one catalogue (index built once, reused for every title)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+        types = catalog.columns["type"]
+        votes = catalog.columns["imdb_votes"]
+        self._rank = [-(v or 0) for v in votes]  # more votes first among equal names
+        self._types = list(types)
+        self._titles: dict[str, list[int]] = defaultdict(list)
+        self._alternatives: dict[str, list[int]] = defaultdict(list)
+        for row, (name, alternatives) in enumerate(
+            zip(catalog.columns["title"], catalog.columns["alt_titles"], strict=True)
+        ):
+            self._titles[normalise_title(name)].append(row)
+            for alternative in alternatives or ():
+                self._alternatives[normalise_title(alternative)].append(row)
+        self._choices = list(self._titles)
+
+    def _pick(self, rows: Sequence[int], series: bool | None) -> int | None:
+        if series is not None:
+            wanted = "series" if series else "movie"
+            typed = [r for r in rows if self._types[r] == wanted]
+            rows = typed if typed or series else rows
+        if not rows:
+            return None
+        return min(rows, key=lambda r: (self._rank[r], r))
+
+    def _exact(self, name: str, series: bool | None) -> tuple[int | None, str]:
+        key = normalise_title(name)
+        for index, how in ((self._titles, "exact"), (self._alternatives, "alternative title")):
+            row = self._pick(index.get(key, ()), series)
+            if row is not None:
+                return row, how
+        return None, ""
+
+    def match(self, title: str, links: Mapping[str, str] | None = None) -> TitleMatch:
+        """Find TITLE (as the history wrote it) in the catalogue.
+
+        LINKS maps history titles to catalogue ids chosen by hand; they win over everything.
+        """
+        parsed = split_title(title)
+        if links and parsed.show in links:
+            rows = self._catalog.find(links[parsed.show])
+            if rows:
+                return TitleMatch(parsed.show, rows[0], "linked by hand")
+        row, how = self._exact(parsed.show, True if parsed.is_episode else None)
+        if row is not None:
+            return TitleMatch(parsed.show, row, how)
+        # "The Defeated: Homecoming", "Gilmore Girls: A Year in the Life: Winter": an episode
+        # whose series is a shorter prefix of the title.
+        parts = parsed.show.split(": ")
+        for end in range(len(parts) - 1, 0, -1):
+            row, how = self._exact(": ".join(parts[:end]), True)
+            if row is not None and self._types[row] == "series":
+                return TitleMatch(parsed.show, row, f"series, {how}")
+        return self._fuzzy(parsed.show, parsed.is_episode)
+
+    def _fuzzy(self, show: str, episode: bool) -> TitleMatch:
+        # Imported here: only titles without an exact match need it.
+        from rapidfuzz import fuzz, process
+
+        key = normalise_title(show)
+        if len(key) < FUZZY_MIN_LENGTH:
+            return TitleMatch(show, None, "unmatched", 0.0)
+        found = process.extractOne(key, self._choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        if found is None:
+            return TitleMatch(show, None, "unmatched", 0.0)
+        name, score, _ = found
+        if not _same_title(key, name):
+            return TitleMatch(show, None, "unmatched", float(score))
+        row = self._pick(self._titles[name], True if episode else None)
+        if row is None or (episode and self._types[row] != "series"):
+            return TitleMatch(show, None, "unmatched", float(score))
+        return TitleMatch(show, row, f"fuzzy {score:.0f}", float(score))
+
+
+def _same_title(a: str, b: str) -> bool:
+    """Whether two close spellings can be one title (checked words apart, normalised input).
+
+    Close spellings that are different titles: a sequel number ("Men in Black 3"), a plural
+    ("Forces of Nature"), another first letter ("The Untouchables", "The Intouchables").
+    """
+    if a.replace(" ", "") == b.replace(" ", ""):
+        return True
+    words_a, words_b = a.split(), b.split()
+    if len(words_a) != len(words_b):
+        return False
+    differing = [(x, y) for x, y in zip(words_a, words_b, strict=True) if x != y]
+    return all(
+        x[0] == y[0] and not (x.isdigit() or y.isdigit()) and x.rstrip("s") != y.rstrip("s")
+        for x, y in differing
+    )
