@@ -14,7 +14,7 @@ import re
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
@@ -104,13 +104,21 @@ class ParsedTitle:
 
 @dataclass(frozen=True)
 class HistoryFile:
-    """What one export held: viewings kept, rows skipped and why, and ratings."""
+    """What one export held: viewings kept, rows skipped (profile, reason), and ratings."""
 
     viewings: tuple[Viewing, ...]
-    skipped: dict[str, int] = field(default_factory=dict)
+    skips: tuple[tuple[str, str], ...] = ()
     ratings: tuple[Rating, ...] = ()
-    rows: int = 0
     profiles: tuple[str, ...] = ()
+
+    @property
+    def skipped(self) -> dict[str, int]:
+        """Rows skipped, by reason."""
+        return dict(Counter(reason for _, reason in self.skips))
+
+    @property
+    def rows(self) -> int:
+        return len(self.viewings) + len(self.skips)
 
 
 def split_title(title: str) -> ParsedTitle:
@@ -185,41 +193,43 @@ def parse_simple(text: str, name: str = SIMPLE_FILE) -> HistoryFile:
     """Rows of ``NetflixViewingHistory.csv``; the date order is detected for the file."""
     rows = _read_csv(text, name, {"Title", "Date"})
     fmt = detect_date_format([r["Date"] for r in rows])
-    viewings, skipped = [], Counter[str]()
+    viewings, skips = [], []
     for row in rows:
         title, date = row["Title"].strip(), row["Date"].strip()
         if not title or not date:
-            skipped["no title or date"] += 1
+            skips.append(("", "no title or date"))
             continue
         viewings.append(Viewing(title, datetime.strptime(date, fmt)))
-    return HistoryFile(tuple(viewings), dict(skipped), rows=len(rows))
+    return HistoryFile(tuple(viewings), tuple(skips))
 
 
 def parse_activity(text: str, name: str = ACTIVITY_FILE) -> HistoryFile:
     """Rows of ``ViewingActivity.csv``; trailers, hooks, recaps and short views are skipped."""
     rows = _read_csv(text, name, {"Profile Name", "Duration", "Title"})
-    viewings, skipped = [], Counter[str]()
+    viewings, skips = [], []
     for row in rows:
+        profile = row["Profile Name"].strip()
         start = row.get("Start Time") or row.get("StartTime") or ""
         kind = row.get("Supplemental Video Type", "").strip()
         seconds = _seconds(row["Duration"])
+        reason = None
         if kind:
-            skipped[kind.lower().replace("_", " ")] += 1
+            reason = kind.lower().replace("_", " ")
+        elif seconds is None or not row["Title"].strip():
+            reason = "unreadable row"
+        elif seconds < MIN_SECONDS:
+            reason = "shorter than 2 minutes"
+        else:
+            try:
+                when = datetime.strptime(start.strip(), "%Y-%m-%d %H:%M:%S")
+            except ValueError:
+                reason = "unreadable start time"
+        if reason is not None:
+            skips.append((profile, reason))
             continue
-        if seconds is None or not row["Title"].strip():
-            skipped["unreadable row"] += 1
-            continue
-        if seconds < MIN_SECONDS:
-            skipped["shorter than 2 minutes"] += 1
-            continue
-        try:
-            when = datetime.strptime(start.strip(), "%Y-%m-%d %H:%M:%S")
-        except ValueError:
-            skipped["unreadable start time"] += 1
-            continue
-        viewings.append(Viewing(row["Title"].strip(), when, row["Profile Name"].strip(), seconds))
+        viewings.append(Viewing(row["Title"].strip(), when, profile, seconds))
     profiles = tuple(sorted({r["Profile Name"].strip() for r in rows if r["Profile Name"].strip()}))
-    return HistoryFile(tuple(viewings), dict(skipped), rows=len(rows), profiles=profiles)
+    return HistoryFile(tuple(viewings), tuple(skips), profiles=profiles)
 
 
 def parse_ratings(text: str, name: str = RATINGS_FILE) -> tuple[Rating, ...]:
@@ -265,7 +275,7 @@ def _from_files(files: dict[str, bytes]) -> HistoryFile:
         raise InputError(f"No {SIMPLE_FILE} or {ACTIVITY_FILE} found.")
     if RATINGS_FILE in files:
         ratings = parse_ratings(_decode(files[RATINGS_FILE], RATINGS_FILE))
-        result = HistoryFile(result.viewings, result.skipped, ratings, result.rows, result.profiles)
+        result = HistoryFile(result.viewings, result.skips, ratings, result.profiles)
     return result
 
 
@@ -336,9 +346,8 @@ def for_profile(history: HistoryFile, profile: str | None) -> HistoryFile:
         raise InputError(f"No profile '{profile}' in this export (profiles: {listed}).")
     return HistoryFile(
         tuple(v for v in history.viewings if v.profile == profile),
-        history.skipped,
+        tuple(s for s in history.skips if s[0] == profile),
         tuple(r for r in history.ratings if r.profile == profile),
-        history.rows,
         (profile,),
     )
 

@@ -183,7 +183,7 @@ def import_history(
         rows=export.rows,
         kept=len(export.viewings),
         added=added,
-        skipped=dict(export.skipped),
+        skipped=export.skipped,
         ratings=len(export.ratings),
         titles=len(shows),
         matched_titles=sum(1 for s in shows if s.match.matched),

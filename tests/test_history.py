@@ -93,6 +93,8 @@ def test_activity_rows_skip_supplements_and_short_views() -> None:
         "Glass Onion: A Knives Out Mystery",
     ]
     assert history.skipped == {"shorter than 2 minutes": 1, "hook": 1, "trailer": 1}
+    assert for_profile(history, "Bob").skipped == {"trailer": 1}
+    assert for_profile(history, "Bob").rows == 2
     assert history.viewings[0].when == datetime(2021, 1, 5, 10, 16, 17)
     assert history.viewings[0].seconds == 22 * 60 + 43
     assert history.profiles == ("Ann", "Bob")
