@@ -43,15 +43,30 @@ def ask(
         int, typer.Option("--limit", "-n", min=1, help="How many titles to show.")
     ] = 10,
     kind: Annotated[Kind | None, typer.Option("--type", help="Only movies or only series.")] = None,
+    taste_weight: Annotated[
+        float | None,
+        typer.Option("--taste-weight", min=0.0, max=1.0, help="w in (1 − w)·query + w·taste."),
+    ] = None,
+    include_watched: Annotated[
+        bool, typer.Option("--include-watched", help="Also show titles you have watched.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
-    """Find titles matching a description."""
+    """Find titles matching a description, blended with your taste once a history is imported."""
     settings = load_settings()
     finder = library.open_finder(
         paths.DEFAULT_CATALOG, settings.model, settings.encoder, render.exporting
     )
-    results = finder.ask(query, limit=limit, kind=None if kind is None else kind.value)
-    render.matches(results, query, as_json)
+    finder, taste = library.with_taste(finder, settings.half_life_days)
+    weight = settings.taste_weight if taste_weight is None else taste_weight
+    results = finder.ask(
+        query,
+        limit=limit,
+        kind=None if kind is None else kind.value,
+        taste_weight=weight if taste is not None else 0.0,
+        include_watched=include_watched,
+    )
+    render.matches(results, query, as_json, weight if taste is not None else None)
 
 
 @eval_app.command("known-items")

@@ -14,6 +14,7 @@ DEFAULT_MODEL: Final = "sentence-transformers/all-MiniLM-L6-v2"
 DEFAULT_REGION: Final = "NL"
 DEFAULT_TASTE_WEIGHT: Final = 0.3
 ENCODERS: Final = ("auto", "onnx", "sentence-transformers")
+DEFAULT_HALF_LIFE_DAYS: Final = 365.0
 
 
 @dataclass(frozen=True)
@@ -23,13 +24,15 @@ class Settings:
     ``model`` names the sentence-transformers model that embeds titles and queries; the default
     is the packaged all-MiniLM-L6-v2. ``encoder`` picks what runs it: ``auto`` (onnxruntime
     for the packaged model, sentence-transformers for any other), ``onnx`` or
-    ``sentence-transformers``. ``taste_weight`` is w in score = (1 − w)·query + w·taste.
+    ``sentence-transformers``. ``taste_weight`` is w in score = (1 − w)·query + w·taste;
+    ``half_life_days`` is how fast old viewings fade from the taste.
     """
 
     model: str = DEFAULT_MODEL
     encoder: str = "auto"
     region: str = DEFAULT_REGION
     taste_weight: float = DEFAULT_TASTE_WEIGHT
+    half_life_days: float = DEFAULT_HALF_LIFE_DAYS
 
 
 def load_settings() -> Settings:
@@ -84,4 +87,14 @@ def _validated(values: dict[str, object]) -> Settings:
         if not 0.0 <= weight <= 1.0:
             raise ConfigError(f"taste_weight must be between 0 and 1, not {weight}")
         settings = replace(settings, taste_weight=weight)
+    if "half_life_days" in values:
+        try:
+            days = float(str(values["half_life_days"]))
+        except ValueError:
+            raise ConfigError(
+                f"half_life_days must be a number, not {values['half_life_days']!r}"
+            ) from None
+        if days <= 0:
+            raise ConfigError(f"half_life_days must be positive, not {days}")
+        settings = replace(settings, half_life_days=days)
     return settings

@@ -24,15 +24,19 @@ class Match:
     query_score: float
     taste_score: float | None
     why: Explanation
+    watched: bool = False
 
 
 @dataclass(frozen=True)
 class Finder:
-    """A catalogue, its embedding matrix (row i = title i) and the encoder for queries."""
+    """A catalogue, its embedding matrix (row i = title i), the encoder for queries and, once a
+    history is imported, the taste score of every title and the rows already watched."""
 
     catalog: Catalog
     matrix: np.ndarray
     encoder: Encoder
+    taste: np.ndarray | None = None
+    watched: frozenset[int] = frozenset()
 
     def query_scores(self, queries: Sequence[str]) -> np.ndarray:
         """Cosine score of every title for each query: shape (len(queries), titles)."""
@@ -47,18 +51,31 @@ class Finder:
         mask: np.ndarray = np.asarray(self.catalog.columns["type"]) == kind
         return mask
 
-    def ask(self, query: str, limit: int = 10, kind: TitleType | None = None) -> list[Match]:
-        """The LIMIT best titles for QUERY, optionally only movies or only series.
+    def ask(
+        self,
+        query: str,
+        limit: int = 10,
+        kind: TitleType | None = None,
+        taste_weight: float = 0.0,
+        include_watched: bool = False,
+    ) -> list[Match]:
+        """The LIMIT best titles for QUERY: score = (1 − w)·query + w·taste, watched titles hidden.
 
         Raises:
-            QueryError: the query is empty or LIMIT is not positive.
+            QueryError: the query is empty, LIMIT is not positive or w is outside 0..1.
         """
         if limit < 1:
             raise QueryError("--limit must be at least 1.")
+        if not 0.0 <= taste_weight <= 1.0:
+            raise QueryError("--taste-weight must be between 0 and 1.")
         query_scores = self.query_scores([query])[0]
-        taste_scores = None  # no viewing history yet: the blend is the query score alone
-        scores = rank.blend(query_scores, taste_scores, 0.0)
-        rows = rank.top_k(scores, limit, self.type_mask(kind))
+        scores = rank.blend(query_scores, self.taste, taste_weight)
+        mask = self.type_mask(kind)
+        if self.watched and not include_watched:
+            unwatched = np.ones(len(scores), dtype=bool)
+            unwatched[list(self.watched)] = False
+            mask = unwatched if mask is None else mask & unwatched
+        rows = rank.top_k(scores, limit, mask)
         matches = []
         for position, row in enumerate(rows, start=1):
             title = self.catalog.title(int(row))
@@ -68,8 +85,9 @@ class Finder:
                     title=title,
                     score=float(scores[row]),
                     query_score=float(query_scores[row]),
-                    taste_score=None,
+                    taste_score=None if self.taste is None else float(self.taste[row]),
                     why=explain_match(query, title),
+                    watched=int(row) in self.watched,
                 )
             )
         return matches

@@ -24,6 +24,7 @@ from moviefinder.matching import Matcher, TitleMatch
 VIEWINGS_FILE: Final = "viewings.jsonl"
 RATINGS_FILE: Final = "ratings.jsonl"
 LINKS_FILE: Final = "links.json"
+MATCHES_FILE: Final = "matches.json"
 
 
 @dataclass(frozen=True)
@@ -206,3 +207,31 @@ def link(history_title: str, catalogue_ref: str, catalog: Catalog) -> tuple[str,
     show = split_title(history_title).show
     save_journal(Journal(journal.viewings, journal.ratings, {**journal.links, show: title_id}))
     return show, title_id
+
+
+def resolve(journal: Journal, catalog: Catalog, stamp: str) -> dict[str, int]:
+    """Catalogue row of every matched title in JOURNAL (viewings and ratings).
+
+    Matching a long history takes a second, so the result is kept in ``matches.json`` for the
+    catalogue version STAMP and the current links, and only new titles are matched again.
+    """
+    path = journal_dir() / MATCHES_FILE
+    titles = {v.title for v in journal.viewings} | {r.title for r in journal.ratings}
+    ids: dict[str, str | None] = {}
+    try:
+        cached = json.loads(path.read_text(encoding="utf-8"))
+        if cached["stamp"] == stamp and cached["links"] == journal.links:
+            ids = dict(cached["ids"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    todo = titles - set(ids)
+    if todo:
+        matcher = Matcher(catalog)
+        for title in todo:
+            found = matcher.match(title, journal.links)
+            ids[title] = None if found.row is None else str(catalog.columns["id"][found.row])
+        record = {"stamp": stamp, "links": journal.links, "ids": ids}
+        with atomic_file(path) as handle:
+            handle.write(json.dumps(record, ensure_ascii=False).encode())
+    row_of = {id_: row for row, id_ in enumerate(catalog.columns["id"])}
+    return {t: row_of[i] for t in titles if (i := ids.get(t)) is not None and i in row_of}

@@ -7,6 +7,7 @@ The default catalogue ships inside the package (titles and embeddings for the pa
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from moviefinder.finder import Finder
 
 if TYPE_CHECKING:
     from moviefinder.store import BuildReport, Progress
+    from moviefinder.taste import Taste
 
 
 def titles_path(name: str = paths.DEFAULT_CATALOG) -> Path:
@@ -121,3 +123,26 @@ def open_finder(
     else:
         catalog, matrix = cached
     return Finder(catalog, matrix, load_encoder(model, engine, on_export))
+
+
+def catalog_stamp(name: str) -> str:
+    """Changes whenever catalogue NAME's titles file does."""
+    stat = titles_path(name).stat()
+    return f"{name}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def with_taste(finder: Finder, half_life_days: float) -> tuple[Finder, Taste | None]:
+    """FINDER with the stored history's taste scores and watched titles; as it was without one."""
+    from moviefinder import journal, taste
+
+    stored = journal.load_journal()
+    if not stored.viewings and not stored.ratings:
+        return finder, None
+    rows = journal.resolve(stored, finder.catalog, catalog_stamp(finder.catalog.name))
+    signals = taste.build_signals(
+        stored.viewings, stored.ratings, rows, finder.catalog, half_life_days
+    )
+    profile = taste.build_taste(signals, finder.matrix)
+    watched = frozenset(rows[v.title] for v in stored.viewings if v.title in rows)
+    scores = None if profile is None else taste.taste_scores(profile, finder.matrix)
+    return replace(finder, taste=scores, watched=watched), profile

@@ -52,11 +52,14 @@ def match_dict(match: Match) -> dict[str, object]:
         "score": round(match.score, 4),
         "query_score": round(match.query_score, 4),
         "taste_score": None if match.taste_score is None else round(match.taste_score, 4),
+        "watched": match.watched,
         "why": match.why.summary(),
     }
 
 
-def matches(results: Sequence[Match], query: str, as_json: bool) -> None:
+def matches(
+    results: Sequence[Match], query: str, as_json: bool, taste_weight: float | None = None
+) -> None:
     if as_json:
         emit_json([match_dict(m) for m in results])
         return
@@ -70,13 +73,23 @@ def matches(results: Sequence[Match], query: str, as_json: bool) -> None:
     table.add_column("type")
     table.add_column("score", justify="right")
     table.add_column("why", style="dim", overflow="fold")
+    if taste_weight is not None:
+        table.add_column("taste", justify="right")
     for m in results:
         t = m.title
-        table.add_row(
-            str(m.rank), t.title, str(t.year or ""), t.type, f"{m.score:.3f}", m.why.summary()
-        )
+        name = f"{t.title} [dim](watched)[/]" if m.watched else t.title
+        cells = [str(m.rank), name, str(t.year or ""), t.type, f"{m.score:.3f}", m.why.summary()]
+        if m.taste_score is not None and taste_weight is not None:
+            cells.append(f"{m.taste_score:.3f}")
+        table.add_row(*cells)
     _out.print(table)
-    _out.print("[dim]score = query match (no viewing history imported, so taste is off)[/]")
+    if taste_weight is None:
+        _out.print("[dim]score = query match (no viewing history imported, so taste is off)[/]")
+    else:
+        _out.print(
+            f"[dim]score = {1 - taste_weight:.2f}·query + {taste_weight:.2f}·taste; "
+            "watched titles hidden (--include-watched shows them)[/]"
+        )
 
 
 def eval_report(report: EvalReport, as_json: bool) -> None:
