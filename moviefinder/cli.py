@@ -12,7 +12,8 @@ import typer
 from moviefinder import journal, library, paths, render
 from moviefinder.config import load_settings
 from moviefinder.errors import ExitStatus, MovieFinderError
-from moviefinder.evaluation import evaluate, load_known_items
+from moviefinder.evaluation import evaluate, evaluate_taste, load_known_items
+from moviefinder.history import for_profile, read_export
 
 app = typer.Typer(
     help="What should I watch tonight? Describe it; moviefinder finds it.",
@@ -83,6 +84,38 @@ def eval_known_items(
         paths.DEFAULT_CATALOG, settings.model, settings.encoder, render.exporting
     )
     render.eval_report(evaluate(finder, items), as_json)
+
+
+@eval_app.command("taste")
+def eval_taste(
+    history_file: Annotated[
+        Path | None,
+        typer.Argument(help="A Netflix export to test on; default: your imported history."),
+    ] = None,
+    profile: Annotated[
+        str | None, typer.Option("--profile", help="Which profile of a full export.")
+    ] = None,
+    k: Annotated[int, typer.Option("--k", min=1, help="Cut-off for Recall@k and NDCG@k.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Predict your most recent 20 % of titles from the rest: taste against popularity."""
+    settings = load_settings()
+    finder = library.open_finder(
+        paths.DEFAULT_CATALOG, settings.model, settings.encoder, render.exporting
+    )
+    if history_file is None:
+        stored = journal.load_journal()
+        viewings, ratings = stored.viewings, stored.ratings
+        rows = journal.resolve(stored, finder.catalog, library.catalog_stamp(finder.catalog.name))
+    else:
+        export = for_profile(read_export(history_file), profile)
+        viewings, ratings = export.viewings, export.ratings
+        titles = [v.title for v in viewings] + [r.title for r in ratings]
+        rows = journal.match_rows(titles, finder.catalog)
+    report = evaluate_taste(
+        viewings, ratings, rows, finder.catalog, finder.matrix, settings.half_life_days, k
+    )
+    render.taste_report(report, as_json)
 
 
 @catalog_app.command("build")

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Final
 
 import numpy as np
 
 from moviefinder import rank
+from moviefinder.catalog import Catalog
 from moviefinder.errors import InputError
 from moviefinder.finder import Finder
+from moviefinder.history import Rating, Viewing
+from moviefinder.taste import build_signals, build_taste, taste_scores
 
 CUTOFFS: Final = (1, 5, 10)
 _QUERY_BATCH: Final = 256
@@ -113,3 +118,84 @@ def evaluate(finder: Finder, items: Sequence[KnownItem]) -> EvalReport:
     hits = {k: sum(1 for r in ranks if r is not None and r <= k) / n for k in CUTOFFS}
     mrr = sum(1.0 / r for r in ranks if r is not None) / n
     return EvalReport(n, hits, mrr, tuple(outcomes))
+
+
+@dataclass(frozen=True)
+class RankingScores:
+    recall: float
+    ndcg: float
+
+
+@dataclass(frozen=True)
+class TasteEvalReport:
+    """Taste alone against popularity, predicting the most recent 20 % of watched titles."""
+
+    train: int
+    held_out: int
+    k: int
+    taste: RankingScores
+    popularity: RankingScores
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "train_titles": self.train,
+            "held_out_titles": self.held_out,
+            "k": self.k,
+            f"taste_recall@{self.k}": self.taste.recall,
+            f"taste_ndcg@{self.k}": self.taste.ndcg,
+            f"popularity_recall@{self.k}": self.popularity.recall,
+            f"popularity_ndcg@{self.k}": self.popularity.ndcg,
+        }
+
+
+def _ranking_scores(ranked: np.ndarray, relevant: set[int], k: int) -> RankingScores:
+    hits = [i for i, row in enumerate(ranked[:k]) if int(row) in relevant]
+    dcg = sum(1.0 / math.log2(i + 2) for i in hits)
+    ideal = sum(1.0 / math.log2(i + 2) for i in range(min(k, len(relevant))))
+    return RankingScores(len(hits) / len(relevant), dcg / ideal if ideal else 0.0)
+
+
+def evaluate_taste(
+    viewings: Sequence[Viewing],
+    ratings: Sequence[Rating],
+    rows: Mapping[str, int],
+    catalog: Catalog,
+    matrix: np.ndarray,
+    half_life_days: float,
+    k: int = 10,
+    held_out_share: float = 0.2,
+) -> TasteEvalReport:
+    """Hold out the last HELD_OUT_SHARE of distinct titles by first viewing, build the taste from
+    the rest, and rank every title not yet watched by taste alone and by popularity (imdb votes).
+
+    Raises:
+        InputError: fewer than 10 distinct matched titles to learn from and test on.
+    """
+    first_seen: dict[int, datetime] = {}
+    for viewing in sorted(viewings, key=lambda v: v.when):
+        if viewing.title in rows:
+            first_seen.setdefault(rows[viewing.title], viewing.when)
+    ordered = sorted(first_seen, key=lambda row: first_seen[row])
+    if len(ordered) < 10:
+        raise InputError(f"Only {len(ordered)} watched titles match the catalogue; need 10.")
+    cut = max(1, round(len(ordered) * held_out_share))
+    train, held_out = set(ordered[:-cut]), set(ordered[-cut:])
+    cutoff = first_seen[ordered[-cut]]
+    past = [v for v in viewings if v.when < cutoff and rows.get(v.title) in train]
+    known = [r for r in ratings if rows.get(r.title) in train]
+    candidates = np.ones(len(catalog), dtype=bool)
+    candidates[list(train)] = False
+    profile = build_taste(build_signals(past, known, rows, catalog, half_life_days), matrix)
+    taste = (
+        taste_scores(profile, matrix)
+        if profile is not None
+        else np.zeros(len(catalog), dtype=np.float32)
+    )
+    votes = np.array([v or 0 for v in catalog.columns["imdb_votes"]], dtype=np.float32)
+    return TasteEvalReport(
+        train=len(train),
+        held_out=len(held_out),
+        k=k,
+        taste=_ranking_scores(rank.top_k(taste, k, candidates), held_out, k),
+        popularity=_ranking_scores(rank.top_k(votes, k, candidates), held_out, k),
+    )

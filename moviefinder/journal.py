@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -226,12 +227,19 @@ def resolve(journal: Journal, catalog: Catalog, stamp: str) -> dict[str, int]:
         pass
     todo = titles - set(ids)
     if todo:
-        matcher = Matcher(catalog)
-        for title in todo:
-            found = matcher.match(title, journal.links)
-            ids[title] = None if found.row is None else str(catalog.columns["id"][found.row])
+        found = match_rows(todo, catalog, journal.links)
+        ids.update({t: str(catalog.columns["id"][found[t]]) if t in found else None for t in todo})
         record = {"stamp": stamp, "links": journal.links, "ids": ids}
         with atomic_file(path) as handle:
             handle.write(json.dumps(record, ensure_ascii=False).encode())
     row_of = {id_: row for row, id_ in enumerate(catalog.columns["id"])}
     return {t: row_of[i] for t in titles if (i := ids.get(t)) is not None and i in row_of}
+
+
+def match_rows(
+    titles: Iterable[str], catalog: Catalog, links: Mapping[str, str] | None = None
+) -> dict[str, int]:
+    """Catalogue row of each of TITLES that matches (no cache: for one-off files)."""
+    matcher = Matcher(catalog)
+    found = {title: matcher.match(title, links) for title in set(titles)}
+    return {title: m.row for title, m in found.items() if m.row is not None}

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from moviefinder.catalog import Catalog, Title
-from moviefinder.evaluation import EvalReport
+from moviefinder.evaluation import EvalReport, TasteEvalReport
 from moviefinder.finder import Match
 from moviefinder.journal import ImportReport, Journal, ShowViews
 
@@ -157,6 +157,22 @@ def history(stored: Journal, shows: Sequence[ShowViews], catalog: Catalog, limit
 
 def linked(show: str, title: Title) -> None:
     _out.print(f"Linked “{show}” → {title.title} ({title.year}, {title.id}).")
+
+
+def taste_report(report: TasteEvalReport, as_json: bool) -> None:
+    if as_json:
+        emit_json(report.as_dict())
+        return
+    table = Table(show_edge=False)
+    table.add_column("ranking")
+    table.add_column(f"Recall@{report.k}", justify="right")
+    table.add_column(f"NDCG@{report.k}", justify="right")
+    for name, scores in (("taste", report.taste), ("most popular (imdb votes)", report.popularity)):
+        table.add_row(name, f"{scores.recall:.3f}", f"{scores.ndcg:.3f}")
+    _out.print(
+        f"Learned from {report.train} titles; predicting the {report.held_out} watched after them."
+    )
+    _out.print(table)
 
 
 def build_report(report: BuildReport, where: str) -> None:

@@ -8,7 +8,10 @@ Every matched title gets a :class:`Signal` whose parts stay visible for explanat
   episodes (+0.2 per doubling, at most +1.5), dropped after a single episode −0.3;
 * **recency**: ½^(age / half-life), age counted back from the newest event in the history.
 
-The weight is (explicit or implicit) × recency. Liked titles (weight > 0) are grouped into up to
+The weight is (explicit or implicit) × recency. Taste works on embeddings centred on the
+catalogue's mean vector: raw sentence embeddings share a common direction, and titles with
+little text sit close to it, so an uncentred average of likes prefers near-empty titles ("Don",
+"15-Aug") over anything related. Liked titles (weight > 0) are grouped into up to
 :data:`MAX_CLUSTERS` interest centroids by spherical k-means, so someone who loves cartoons and
 crime noir keeps both tastes instead of an average that matches neither. The taste score of a
 title is its best cosine to any centroid minus :data:`DISLIKE_PUSH` × its cosine to the weighted
@@ -54,8 +57,10 @@ class Signal:
 
 @dataclass(frozen=True)
 class Taste:
-    """Interest centroids (unit rows), their member rows, and the dislike direction."""
+    """Interest centroids (unit rows, centred space), their member rows, the dislike direction
+    and the catalogue mean they are centred on."""
 
+    mean: np.ndarray
     centroids: np.ndarray
     members: tuple[tuple[int, ...], ...]
     dislike: np.ndarray | None
@@ -149,14 +154,22 @@ def _clusters(vectors: np.ndarray, weights: np.ndarray) -> list[np.ndarray]:
     return [np.flatnonzero(assignment == c) for c in range(k) if np.any(assignment == c)]
 
 
+def centred(matrix: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """Rows of MATRIX minus MEAN, back to unit length."""
+    shifted = np.asarray(matrix, dtype=np.float32) - mean
+    norms = np.linalg.norm(shifted, axis=-1, keepdims=True)
+    return np.asarray(shifted / np.clip(norms, 1e-12, None), dtype=np.float32)
+
+
 def build_taste(signals: Sequence[Signal], matrix: np.ndarray) -> Taste | None:
     """The taste behind SIGNALS, or None when nothing was liked."""
     likes = [s for s in signals if s.weight > 0]
     if not likes:
         return None
+    mean = np.asarray(matrix, dtype=np.float32).mean(axis=0)
     rows = np.array([s.row for s in likes])
     weights = np.array([s.weight for s in likes], dtype=np.float32)
-    vectors = np.asarray(matrix[rows], dtype=np.float32)
+    vectors = centred(matrix[rows], mean)
     groups = _clusters(vectors, weights)
     centroids = np.array([_unit((weights[g, None] * vectors[g]).sum(axis=0)) for g in groups])
     members = tuple(tuple(int(r) for r in rows[g]) for g in groups)
@@ -165,14 +178,15 @@ def build_taste(signals: Sequence[Signal], matrix: np.ndarray) -> Taste | None:
     if dislikes:
         d_rows = np.array([s.row for s in dislikes])
         d_weights = np.array([-s.weight for s in dislikes], dtype=np.float32)
-        dislike = _unit((d_weights[:, None] * np.asarray(matrix[d_rows])).sum(axis=0))
-    return Taste(centroids.astype(np.float32), members, dislike, tuple(signals))
+        dislike = _unit((d_weights[:, None] * centred(matrix[d_rows], mean)).sum(axis=0))
+    return Taste(mean, centroids.astype(np.float32), members, dislike, tuple(signals))
 
 
 def taste_scores(taste: Taste, matrix: np.ndarray) -> np.ndarray:
-    """Best centroid cosine minus the dislike push, for every row of MATRIX."""
-    scores = np.max(np.asarray(matrix @ taste.centroids.T, dtype=np.float32), axis=1)
+    """Best centroid cosine minus the dislike push, for every row of MATRIX (centred)."""
+    space = centred(matrix, taste.mean)
+    scores = np.max(space @ taste.centroids.T, axis=1)
     if taste.dislike is not None:
-        push = np.asarray(matrix @ taste.dislike, dtype=np.float32)
+        push = space @ taste.dislike
         scores = scores - DISLIKE_PUSH * np.clip(push, 0.0, None)
     return np.asarray(scores, dtype=np.float32)

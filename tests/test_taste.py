@@ -131,3 +131,46 @@ def test_ask_with_history_hides_watched_and_shows_taste(
     out = capsys.readouterr().out
     assert "Space Dogs (watched)" in out and "0.70·query + 0.30·taste" in out
     assert run(["ask", "space", "--taste-weight", "2"]) == 2
+
+
+def test_evaluate_taste_on_a_history_that_follows_one_interest() -> None:
+    from moviefinder.catalog import Title
+    from moviefinder.errors import InputError
+    from moviefinder.evaluation import evaluate_taste
+
+    rng = np.random.default_rng(11)
+    # 40 space titles (watched, in order) and 200 unrelated, more popular ones.
+    space = [v + 0.15 * rng.normal(size=32) for v in [np.eye(32)[0]] * 40]
+    other = [rng.normal(size=32) for _ in range(200)]
+    matrix = np.array([v / np.linalg.norm(v) for v in space + other], dtype=np.float32)
+    titles = [
+        Title(id=f"x:{i}", title=f"T{i}", type="movie", imdb_votes=10 if i < 40 else 1000 + i)
+        for i in range(240)
+    ]
+    catalog = Catalog.of("c", titles)
+    viewings = [view(f"T{i}", 40 - i) for i in range(40)]
+    rows = {f"T{i}": i for i in range(240)}
+    report = evaluate_taste(viewings, [], rows, catalog, matrix, 365.0, k=10)
+    assert (report.train, report.held_out) == (32, 8)
+    assert report.taste.recall == 1.0 and report.taste.ndcg == 1.0
+    assert report.popularity.recall == 0.0
+    assert set(report.as_dict()) == {
+        "train_titles",
+        "held_out_titles",
+        "k",
+        "taste_recall@10",
+        "taste_ndcg@10",
+        "popularity_recall@10",
+        "popularity_ndcg@10",
+    }
+    with pytest.raises(InputError, match="Only 3 watched titles match"):
+        evaluate_taste(viewings[:3], [], rows, catalog, matrix, 365.0)
+
+
+def test_cli_eval_taste_needs_enough_history(
+    bundled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    history = tmp_path / "NetflixViewingHistory.csv"
+    history.write_text(SIMPLE, encoding="utf-8")
+    assert run(["eval", "taste", str(history)]) == 1
+    assert capsys.readouterr().err == "Error: Only 3 watched titles match the catalogue; need 10.\n"
