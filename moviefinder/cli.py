@@ -175,6 +175,34 @@ def history_link(
     render.linked(show, catalog.title(catalog.find(title_id)[0]))
 
 
+class Verdict(StrEnum):
+    like = "like"
+    dislike = "dislike"
+    love = "love"
+    clear = "clear"
+
+
+@app.command()
+def rate(
+    title: Annotated[str, typer.Argument(help="Catalogue id, imdb id or exact title.")],
+    verdict: Annotated[Verdict, typer.Argument(help="like, dislike, love or clear.")],
+) -> None:
+    """Tell moviefinder what you thought of a title; it outweighs what viewing suggests."""
+    catalog = library.open_catalog(paths.DEFAULT_CATALOG)
+    render.rated(journal.rate(title, verdict.value, catalog), verdict.value)
+
+
+@app.command("taste")
+def show_taste() -> None:
+    """Show your taste: strongest likes and dislikes, and your interests by their titles."""
+    settings = load_settings()
+    finder = library.open_finder(
+        paths.DEFAULT_CATALOG, settings.model, settings.encoder, render.exporting
+    )
+    _, profile = library.with_taste(finder, settings.half_life_days)
+    render.taste(profile, finder.catalog)
+
+
 @app.command("paths")
 def show_paths() -> None:
     """Show where moviefinder keeps its data (set MOVIEFINDER_HOME to move it)."""

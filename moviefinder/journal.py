@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from moviefinder import paths
-from moviefinder.catalog import Catalog
+from moviefinder.catalog import Catalog, Title
 from moviefinder.errors import CatalogError, InputError
 from moviefinder.files import atomic_file
 from moviefinder.history import HistoryFile, Rating, Viewing, for_profile, read_export, split_title
@@ -243,3 +243,27 @@ def match_rows(
     matcher = Matcher(catalog)
     found = {title: matcher.match(title, links) for title in set(titles)}
     return {title: m.row for title, m in found.items() if m.row is not None}
+
+
+RATINGS: Final = {"dislike": 1, "like": 2, "love": 3}
+
+
+def rate(catalogue_ref: str, verdict: str, catalog: Catalog) -> Title:
+    """Record a like, dislike or love for a catalogue title (``clear`` forgets it).
+
+    Raises:
+        CatalogError: no such title.
+        InputError: an unknown verdict.
+    """
+    if verdict not in (*RATINGS, "clear"):
+        raise InputError(f"Rate with like, dislike, love or clear — not {verdict!r}.")
+    rows = catalog.find(catalogue_ref)
+    if not rows:
+        raise CatalogError(f"No catalogue title '{catalogue_ref}' (try its id, e.g. jw:ts36577).")
+    title = catalog.title(rows[0])
+    stored = load_journal()
+    kept = tuple(r for r in stored.ratings if r.title != title.title)
+    if verdict != "clear":
+        kept += (Rating(title.title, RATINGS[verdict], datetime.now().replace(microsecond=0)),)
+    save_journal(Journal(stored.viewings, kept, stored.links))
+    return title

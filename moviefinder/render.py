@@ -18,6 +18,7 @@ from moviefinder.journal import ImportReport, Journal, ShowViews
 
 if TYPE_CHECKING:
     from moviefinder.store import BuildReport  # pyarrow stays off the query path
+    from moviefinder.taste import Taste
 
 _out = Console(highlight=False)
 _err = Console(stderr=True, highlight=False)
@@ -173,6 +174,41 @@ def taste_report(report: TasteEvalReport, as_json: bool) -> None:
         f"Learned from {report.train} titles; predicting the {report.held_out} watched after them."
     )
     _out.print(table)
+
+
+def rated(title: Title, verdict: str) -> None:
+    done = "Forgot your rating of" if verdict == "clear" else f"Noted: you {verdict}"
+    _out.print(f"{done} {title.title} ({title.year}, {title.id}).")
+
+
+def taste(profile: Taste | None, catalog: Catalog, shown: int = 8) -> None:
+    if profile is None:
+        _out.print("No taste yet — import a history or rate a title you liked.")
+        return
+    signals = sorted(profile.signals, key=lambda s: -s.weight)
+    for heading, chosen in (
+        ("Strongest likes", [s for s in signals if s.weight > 0][:shown]),
+        ("Strongest dislikes", [s for s in reversed(signals) if s.weight < 0][:shown]),
+    ):
+        if not chosen:
+            continue
+        table = Table(title=heading, title_justify="left", show_edge=False)
+        table.add_column("weight", justify="right")
+        table.add_column("title")
+        table.add_column("why", style="dim")
+        for s in chosen:
+            table.add_row(
+                f"{s.weight:+.2f}",
+                catalog.title(s.row).title,
+                f"{s.reason}, recency {s.recency:.2f}",
+            )
+        _out.print(table)
+    weight_of = {s.row: s.weight for s in profile.signals}
+    _out.print("Your interests:")
+    for number, members in enumerate(profile.members, start=1):
+        heaviest = sorted(members, key=lambda row: -weight_of[row])[:3]
+        names = ", ".join(catalog.title(row).title for row in heaviest)
+        _out.print(f"  {number}. {names} ({len(members)} titles)")
 
 
 def build_report(report: BuildReport, where: str) -> None:

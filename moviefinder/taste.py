@@ -6,7 +6,7 @@ Every matched title gets a :class:`Signal` whose parts stay visible for explanat
 * **implicit**: a movie watched to the end +0.6, given up early −0.3, watched with unknown
   duration +0.4, rewatched on another day +0.4 more; a series +0.4 growing with the number of
   episodes (+0.2 per doubling, at most +1.5), dropped after a single episode −0.3;
-* **recency**: ½^(age / half-life), age counted back from the newest event in the history.
+* **recency**: ½^(age / half-life), age counted back from the newest viewing in the history.
 
 The weight is (explicit or implicit) × recency. Taste works on embeddings centred on the
 catalogue's mean vector: raw sentence embeddings share a common direction, and titles with
@@ -110,10 +110,10 @@ def build_signals(
     for given in sorted(ratings, key=lambda r: r.when or datetime.min):
         if given.title in rows:
             rated[rows[given.title]] = given
-    moments = [v.when for v in viewings] + [r.when for r in ratings if r.when]
-    if not moments:
-        return []
-    newest = max(moments)
+    # Age is counted from the newest viewing: a history exported years ago is not all stale,
+    # and a rating given today does not age it either.
+    moments = [v.when for v in viewings] or [r.when for r in ratings if r.when]
+    newest = max(moments) if moments else datetime.now()
     kinds, runtimes = catalog.columns["type"], catalog.columns["runtime"]
     signals = []
     for row in sorted(set(by_row) | set(rated)):

@@ -186,3 +186,25 @@ def test_shared_exports_read(folder: str, rows: int, kept: int, first: datetime 
     if first is not None:
         assert min(v.when for v in history.viewings) == first
     assert all(v.when.year >= 2006 for v in history.viewings)
+
+
+@pytest.mark.parametrize(
+    ("rows", "first_show", "first_day"),
+    [
+        ("Dark: Seizoen 1: Geheimen,28-06-23\nHeat,01-02-23", "Dark", datetime(2023, 6, 28)),
+        ("Dark: Staffel 1: Geheimnisse,28.06.23\nHeat,01.02.23", "Dark", datetime(2023, 6, 28)),
+        ("Dark: Season 1: Secrets,6/28/23\nHeat,2/1/23", "Dark", datetime(2023, 6, 28)),
+        ("Dark: Temporada 1: Segredos,2023-06-28\nHeat,2023-02-01", "Dark", datetime(2023, 6, 28)),
+        ("Dark: Saison 1: Secrets,28/06/2023\nHeat,01/02/2023", "Dark", datetime(2023, 6, 28)),
+    ],
+    ids=["nl", "de", "us", "iso", "fr"],
+)
+def test_simple_exports_in_several_locales(
+    tmp_path: Path, rows: str, first_show: str, first_day: datetime
+) -> None:
+    path = tmp_path / "NetflixViewingHistory.csv"
+    path.write_text("Title,Date\r\n" + rows.replace("\n", "\r\n") + "\r\n", encoding="utf-8-sig")
+    history = read_export(path)
+    assert split_title(history.viewings[0].title).show == first_show
+    assert history.viewings[0].when == first_day
+    assert history.viewings[1].when.month == 2

@@ -174,3 +174,26 @@ def test_cli_eval_taste_needs_enough_history(
     history.write_text(SIMPLE, encoding="utf-8")
     assert run(["eval", "taste", str(history)]) == 1
     assert capsys.readouterr().err == "Error: Only 3 watched titles match the catalogue; need 10.\n"
+
+
+def test_rate_and_taste_commands(
+    bundled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["taste"]) == 0
+    assert "No taste yet" in capsys.readouterr().out
+    assert run(["rate", "Star Voyage", "love"]) == 0
+    assert capsys.readouterr().out == "Noted: you love Star Voyage (1999, t:2).\n"
+    assert run(["rate", "Heat", "dislike"]) == 0
+    capsys.readouterr()
+    assert run(["taste"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "+2.00 │ Star Voyage" in out
+        and "-1.00 │ Heat" in out
+        and "1. Star Voyage (1 titles)" in out
+    )
+    assert run(["rate", "Heat", "clear"]) == 0
+    assert "Forgot your rating of Heat" in capsys.readouterr().out
+    assert run(["rate", "No Such Film", "like"]) == 1
+    assert "No catalogue title 'No Such Film'" in capsys.readouterr().err
+    assert run(["rate", "Heat", "meh"]) == 2
