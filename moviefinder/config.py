@@ -78,23 +78,20 @@ def _validated(values: dict[str, object]) -> Settings:
             raise ConfigError(f"region must be a two-letter country code, not {values['region']!r}")
         settings = replace(settings, region=region)
     if "taste_weight" in values:
-        try:
-            weight = float(str(values["taste_weight"]))
-        except ValueError:
-            raise ConfigError(
-                f"taste_weight must be a number, not {values['taste_weight']!r}"
-            ) from None
+        weight = _number(values, "taste_weight")
         if not 0.0 <= weight <= 1.0:
             raise ConfigError(f"taste_weight must be between 0 and 1, not {weight}")
         settings = replace(settings, taste_weight=weight)
     if "half_life_days" in values:
-        try:
-            days = float(str(values["half_life_days"]))
-        except ValueError:
-            raise ConfigError(
-                f"half_life_days must be a number, not {values['half_life_days']!r}"
-            ) from None
+        days = _number(values, "half_life_days")
         if days <= 0:
             raise ConfigError(f"half_life_days must be positive, not {days}")
         settings = replace(settings, half_life_days=days)
     return settings
+
+
+def _number(values: dict[str, object], key: str) -> float:
+    try:
+        return float(str(values[key]))
+    except ValueError:
+        raise ConfigError(f"{key} must be a number, not {values[key]!r}") from None

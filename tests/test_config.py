@@ -36,3 +36,14 @@ def test_bad_config(home: Path, text: str, message: str) -> None:
     (home / "config.toml").write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         load_settings()
+
+
+def test_half_life(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOVIEFINDER_HALF_LIFE_DAYS", "30")
+    assert load_settings().half_life_days == 30.0
+    monkeypatch.setenv("MOVIEFINDER_HALF_LIFE_DAYS", "0")
+    with pytest.raises(ConfigError, match="half_life_days must be positive"):
+        load_settings()
+    monkeypatch.setenv("MOVIEFINDER_HALF_LIFE_DAYS", "soon")
+    with pytest.raises(ConfigError, match="half_life_days must be a number, not 'soon'"):
+        load_settings()
