@@ -14,6 +14,7 @@ from moviefinder.config import load_settings
 from moviefinder.errors import ExitStatus, MovieFinderError
 from moviefinder.evaluation import evaluate, evaluate_taste, load_known_items
 from moviefinder.history import for_profile, read_export
+from moviefinder.taste import representatives
 
 app = typer.Typer(
     help="What should I watch tonight? Describe it; moviefinder finds it.",
@@ -200,7 +201,8 @@ def show_taste() -> None:
         paths.DEFAULT_CATALOG, settings.model, settings.encoder, render.exporting
     )
     _, profile = library.with_taste(finder, settings.half_life_days)
-    render.taste(profile, finder.catalog)
+    names = [] if profile is None else representatives(profile, finder.matrix)
+    render.taste(profile, names, finder.catalog)
 
 
 @app.command("paths")

@@ -181,7 +181,9 @@ def rated(title: Title, verdict: str) -> None:
     _out.print(f"{done} {title.title} ({title.year}, {title.id}).")
 
 
-def taste(profile: Taste | None, catalog: Catalog, shown: int = 8) -> None:
+def taste(
+    profile: Taste | None, names: Sequence[Sequence[int]], catalog: Catalog, shown: int = 8
+) -> None:
     if profile is None:
         _out.print("No taste yet — import a history or rate a title you liked.")
         return
@@ -203,12 +205,10 @@ def taste(profile: Taste | None, catalog: Catalog, shown: int = 8) -> None:
                 f"{s.reason}, recency {s.recency:.2f}",
             )
         _out.print(table)
-    weight_of = {s.row: s.weight for s in profile.signals}
-    _out.print("Your interests:")
-    for number, members in enumerate(profile.members, start=1):
-        heaviest = sorted(members, key=lambda row: -weight_of[row])[:3]
-        names = ", ".join(catalog.title(row).title for row in heaviest)
-        _out.print(f"  {number}. {names} ({len(members)} titles)")
+    _out.print("Your interests, each named by its most typical titles:")
+    for number, (rows, members) in enumerate(zip(names, profile.members, strict=True), start=1):
+        typical = ", ".join(catalog.title(row).title for row in rows)
+        _out.print(f"  {number}. {typical} ({len(members)} titles)")
 
 
 def build_report(report: BuildReport, where: str) -> None:

@@ -190,3 +190,13 @@ def taste_scores(taste: Taste, matrix: np.ndarray) -> np.ndarray:
         push = space @ taste.dislike
         scores = scores - DISLIKE_PUSH * np.clip(push, 0.0, None)
     return np.asarray(scores, dtype=np.float32)
+
+
+def representatives(taste: Taste, matrix: np.ndarray, count: int = 3) -> list[list[int]]:
+    """For each interest, the member rows nearest its centroid: the titles that name it."""
+    names = []
+    for centroid, members in zip(taste.centroids, taste.members, strict=True):
+        rows = np.array(members)
+        closeness = centred(matrix[rows], taste.mean) @ centroid
+        names.append([int(rows[i]) for i in np.argsort(-closeness, kind="stable")[:count]])
+    return names
