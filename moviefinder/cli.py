@@ -14,6 +14,7 @@ from moviefinder.config import load_settings
 from moviefinder.errors import ExitStatus, MovieFinderError
 from moviefinder.evaluation import evaluate, evaluate_taste, load_known_items
 from moviefinder.history import for_profile, read_export
+from moviefinder.query import Filters, ParsedQuery, decade_years, parse_query
 from moviefinder.taste import representatives
 
 app = typer.Typer(
@@ -45,6 +46,29 @@ def ask(
         int, typer.Option("--limit", "-n", min=1, help="How many titles to show.")
     ] = 10,
     kind: Annotated[Kind | None, typer.Option("--type", help="Only movies or only series.")] = None,
+    year_from: Annotated[int | None, typer.Option("--from", help="Released in or after.")] = None,
+    year_to: Annotated[int | None, typer.Option("--to", help="Released in or before.")] = None,
+    decade: Annotated[
+        int | None, typer.Option("--decade", help="A decade, e.g. 1990 (or 90).")
+    ] = None,
+    min_runtime: Annotated[
+        int | None, typer.Option("--min-runtime", min=1, help="Minutes, at least.")
+    ] = None,
+    max_runtime: Annotated[
+        int | None, typer.Option("--max-runtime", min=1, help="Minutes, at most.")
+    ] = None,
+    genre: Annotated[
+        list[str] | None, typer.Option("--genre", help="Any of these genres (repeatable).")
+    ] = None,
+    exclude_genre: Annotated[
+        list[str] | None, typer.Option("--exclude-genre", help="None of these (repeatable).")
+    ] = None,
+    min_score: Annotated[
+        float | None, typer.Option("--min-score", min=0, max=10, help="IMDb score, at least.")
+    ] = None,
+    literal: Annotated[
+        bool, typer.Option("--literal", help="Do not read filters out of the query text.")
+    ] = False,
     taste_weight: Annotated[
         float | None,
         typer.Option("--taste-weight", min=0.0, max=1.0, help="w in (1 − w)·query + w·taste."),
@@ -61,14 +85,28 @@ def ask(
     )
     finder, taste = library.with_taste(finder, settings.half_life_days)
     weight = settings.taste_weight if taste_weight is None else taste_weight
-    results = finder.ask(
-        query,
-        limit=limit,
+    if decade is not None:
+        year_from, year_to = decade_years(decade)
+    explicit = Filters(
         kind=None if kind is None else kind.value,
+        year_from=year_from,
+        year_to=year_to,
+        min_runtime=min_runtime,
+        max_runtime=max_runtime,
+        genres=tuple(g.lower() for g in genre or ()),
+        exclude_genres=tuple(g.lower() for g in exclude_genre or ()),
+        min_score=min_score,
+    )
+    parsed = ParsedQuery(query) if literal else parse_query(query)
+    filters = parsed.filters.overridden_by(explicit)
+    results = finder.ask(
+        parsed.text,
+        limit=limit,
+        filters=filters,
         taste_weight=weight if taste is not None else 0.0,
         include_watched=include_watched,
     )
-    render.matches(results, query, as_json, weight if taste is not None else None)
+    render.matches(results, query, as_json, weight if taste is not None else None, filters)
 
 
 @eval_app.command("known-items")

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from moviefinder import rank
-from moviefinder.catalog import Catalog, Title, TitleType
+from moviefinder.catalog import Catalog, Title
 from moviefinder.embed import Encoder
 from moviefinder.errors import QueryError
 from moviefinder.explain import Explanation, explain_match
+from moviefinder.query import Filters
 
 
 @dataclass(frozen=True)
@@ -45,21 +46,16 @@ class Finder:
             raise QueryError("The query is empty — describe what you want to watch.")
         return rank.cosine_scores(self.matrix, self.encoder.encode(cleaned))
 
-    def type_mask(self, kind: TitleType | None) -> np.ndarray | None:
-        if kind is None:
-            return None
-        mask: np.ndarray = np.asarray(self.catalog.columns["type"]) == kind
-        return mask
-
     def ask(
         self,
         query: str,
         limit: int = 10,
-        kind: TitleType | None = None,
+        filters: Filters | None = None,
         taste_weight: float = 0.0,
         include_watched: bool = False,
     ) -> list[Match]:
-        """The LIMIT best titles for QUERY: score = (1 − w)·query + w·taste, watched titles hidden.
+        """The LIMIT best titles for QUERY that pass FILTERS: score = (1 − w)·query + w·taste,
+        watched titles hidden.
 
         Raises:
             QueryError: the query is empty, LIMIT is not positive or w is outside 0..1.
@@ -70,7 +66,7 @@ class Finder:
             raise QueryError("--taste-weight must be between 0 and 1.")
         query_scores = self.query_scores([query])[0]
         scores = rank.blend(query_scores, self.taste, taste_weight)
-        mask = self.type_mask(kind)
+        mask = None if filters is None else filters.mask(self.catalog)
         if self.watched and not include_watched:
             unwatched = np.ones(len(scores), dtype=bool)
             unwatched[list(self.watched)] = False

@@ -15,6 +15,7 @@ from moviefinder.catalog import Catalog, Title
 from moviefinder.evaluation import EvalReport, TasteEvalReport
 from moviefinder.finder import Match
 from moviefinder.journal import ImportReport, Journal, ShowViews
+from moviefinder.query import Filters
 
 if TYPE_CHECKING:
     from moviefinder.store import BuildReport  # pyarrow stays off the query path
@@ -59,11 +60,18 @@ def match_dict(match: Match) -> dict[str, object]:
 
 
 def matches(
-    results: Sequence[Match], query: str, as_json: bool, taste_weight: float | None = None
+    results: Sequence[Match],
+    query: str,
+    as_json: bool,
+    taste_weight: float | None = None,
+    filters: Filters | None = None,
 ) -> None:
     if as_json:
         emit_json([match_dict(m) for m in results])
         return
+    understood = [] if filters is None else filters.describe()
+    if understood:
+        _out.print(f"[dim]Understood: {', '.join(understood)} (--literal ignores the text)[/]")
     if not results:
         _out.print("No titles match.")
         return

@@ -6,6 +6,7 @@ from moviefinder.catalog import Catalog
 from moviefinder.errors import QueryError
 from moviefinder.explain import Explanation, content_words, explain_match
 from moviefinder.finder import Finder
+from moviefinder.query import Filters
 from moviefinder.store import refresh
 from tests.conftest import FakeEncoder
 
@@ -26,10 +27,10 @@ def test_ask_ranks_keyword_matches_first(finder: Finder) -> None:
 
 
 def test_ask_filters_by_type(finder: Finder) -> None:
-    movies = finder.ask("space rocket", limit=10, kind="movie")
+    movies = finder.ask("space rocket", limit=10, filters=Filters(kind="movie"))
     assert {m.title.type for m in movies} == {"movie"}
     assert [m.title.title for m in movies][:2] == ["Space Dogs", "Star Voyage"]
-    series = finder.ask("space rocket", limit=10, kind="series")
+    series = finder.ask("space rocket", limit=10, filters=Filters(kind="series"))
     assert {m.title.id for m in series} == {"t:1", "t:3"}
 
 

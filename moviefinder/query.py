@@ -1,0 +1,209 @@
+"""What a query asks for beyond its meaning: hard filters, from options or read out of the text.
+
+"a short 90s comedy, no horror" becomes the text "comedy" to embed plus the filters
+years 1990–1999, at most 100 minutes, genre comedy, not horror — and a list of what was
+understood, so the user can see it (``--literal`` turns the reading off).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Final
+
+import numpy as np
+
+from moviefinder.catalog import Catalog, TitleType
+
+#: Words people use for a genre → the catalogue's genre names (one word may mean several).
+GENRE_WORDS: Final[dict[str, tuple[str, ...]]] = {
+    "comedy": ("comedy",), "comedies": ("comedy",), "funny": ("comedy",),
+    "horror": ("horror",), "scary": ("horror",),
+    "documentary": ("documentary",), "documentaries": ("documentary",),
+    "docuseries": ("documentary",),
+    "thriller": ("thriller",), "thrillers": ("thriller",),
+    "romance": ("romance",), "romantic": ("romance",), "romcom": ("romance", "comedy"),
+    "animated": ("animation",), "animation": ("animation",), "cartoon": ("animation",),
+    "cartoons": ("animation",), "anime": ("animation",),
+    "crime": ("crime",), "drama": ("drama",), "dramas": ("drama",),
+    "sci-fi": ("sci-fi",), "scifi": ("sci-fi",), "science fiction": ("sci-fi",),
+    "fantasy": ("fantasy",), "war": ("war",), "western": ("western",), "westerns": ("western",),
+    "musical": ("music",), "family": ("family",), "reality": ("reality",),
+    "sports": ("sport",), "sport": ("sport",), "action": ("action",), "historical": ("history",),
+}  # fmt: skip
+#: Nationality words → production country codes ("Korean series", "a Danish thriller").
+NATIONALITIES: Final = {
+    "korean": "KR", "japanese": "JP", "spanish": "ES", "french": "FR", "german": "DE",
+    "dutch": "NL", "british": "GB", "english": "GB", "american": "US", "indian": "IN",
+    "italian": "IT", "danish": "DK", "swedish": "SE", "norwegian": "NO", "turkish": "TR",
+    "mexican": "MX", "brazilian": "BR", "belgian": "BE", "polish": "PL", "nigerian": "NG",
+    "australian": "AU", "canadian": "CA", "chinese": "CN", "thai": "TH", "icelandic": "IS",
+}  # fmt: skip
+_DECADE_WORDS: Final = {
+    "twenties": 1920, "thirties": 1930, "forties": 1940, "fifties": 1950, "sixties": 1960,
+    "seventies": 1970, "eighties": 1980, "nineties": 1990,
+}  # fmt: skip
+SHORT_MOVIE: Final = 100  # minutes: "a short film" rarely means a feature over 100 minutes
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Hard constraints on titles; None or empty means no constraint."""
+
+    kind: TitleType | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    min_runtime: int | None = None
+    max_runtime: int | None = None
+    genres: tuple[str, ...] = ()
+    exclude_genres: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    min_score: float | None = None
+
+    def overridden_by(self, explicit: Filters) -> Filters:
+        """These filters with every constraint EXPLICIT sets taking precedence."""
+        changes = {k: v for k, v in vars(explicit).items() if v not in (None, ())}
+        return replace(self, **changes)
+
+    def mask(self, catalog: Catalog) -> np.ndarray | None:
+        """Rows that pass every constraint, or None when there is none."""
+        if self == Filters():
+            return None
+        keep = np.ones(len(catalog), dtype=bool)
+        if self.kind is not None:
+            keep &= np.asarray(catalog.columns["type"]) == self.kind
+        keep &= _within(catalog.columns["year"], self.year_from, self.year_to)
+        if self.min_runtime is not None or self.max_runtime is not None:
+            keep &= _within(catalog.columns["runtime"], self.min_runtime, self.max_runtime)
+        if self.min_score is not None:
+            keep &= _within(catalog.columns["imdb_score"], self.min_score, None)
+        if self.genres or self.exclude_genres:
+            wanted, unwanted = set(self.genres), set(self.exclude_genres)
+            keep &= np.array(
+                [
+                    (not wanted or bool(wanted & set(g or ()))) and not (unwanted & set(g or ()))
+                    for g in catalog.columns["genres"]
+                ],
+                dtype=bool,
+            )
+        if self.countries:
+            codes = set(self.countries)
+            keep &= np.array([bool(codes & set(c or ())) for c in catalog.columns["countries"]])
+        return keep
+
+    def describe(self) -> list[str]:
+        """Each constraint in words, for showing what was understood."""
+        parts = []
+        if self.kind:
+            parts.append(f"only {self.kind}")
+        if self.year_from is not None or self.year_to is not None:
+            parts.append(f"years {self.year_from or '…'}–{self.year_to or '…'}")
+        if self.min_runtime is not None:
+            parts.append(f"at least {self.min_runtime} min")
+        if self.max_runtime is not None:
+            parts.append(f"at most {self.max_runtime} min")
+        parts += [f"genre {g}" for g in self.genres]
+        parts += [f"not {g}" for g in self.exclude_genres]
+        parts += [f"from {c}" for c in self.countries]
+        if self.min_score is not None:
+            parts.append(f"imdb score ≥ {self.min_score}")
+        return parts
+
+
+def _within(values: Sequence[Any], low: float | None, high: float | None) -> np.ndarray:
+    """Rows whose value lies in [LOW, HIGH]; a missing value fails any bound."""
+    if low is None and high is None:
+        return np.ones(len(values), dtype=bool)
+    array = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+    keep = ~np.isnan(array)
+    if low is not None:
+        keep &= array >= low
+    if high is not None:
+        keep &= array <= high
+    return keep
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """The text left to embed, the filters read from the query, and what was understood."""
+
+    text: str
+    filters: Filters = field(default_factory=Filters)
+
+
+_DURATION = r"(\d+(?:\.\d+)?)\s*(hours?|hrs?|h|minutes?|mins?|m)\b"
+_NEGATION = r"(?:no|not|without|nothing|isn't|is not|not a|not an|no more)"
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Read years, decades, length, type, genres, negations and nationality out of TEXT.
+
+    >>> parsed = parse_query("a short 90s comedy, no horror")
+    >>> parsed.text
+    'a comedy'
+    >>> parsed.filters.describe()
+    ['years 1990–1999', 'at most 100 min', 'genre comedy', 'not horror']
+    """
+    rest = f" {text.strip()} "
+    found: dict[str, Any] = {}
+
+    def take(pattern: str) -> re.Match[str] | None:
+        nonlocal rest
+        match = re.search(pattern, rest, re.IGNORECASE)
+        if match:
+            rest = rest[: match.start()] + " " + rest[match.end() :]
+        return match
+
+    lead = r"(?:\b(?:from|in|of|during|made in|set in)\s+)?"
+    if m := take(r"\bbetween\s+((?:19|20)\d\d)\s+and\s+((?:19|20)\d\d)\b"):
+        found["year_from"], found["year_to"] = int(m[1]), int(m[2])
+    if m := take(lead + r"\b(?:before|pre|older than)\s+((?:19|20)\d\d)\b"):
+        found["year_to"] = int(m[1]) - 1
+    if m := take(r"\b(?:after|since|newer than|post)\s+((?:19|20)\d\d)\b"):
+        found["year_from"] = int(m[1]) + (0 if m[0].lower().startswith("since") else 1)
+    if m := take(lead + r"(?:\b(?:the\s+)?(?:early\s+|late\s+)?)'?((?:19|20)?\d0)'?s\b"):
+        found["year_from"], found["year_to"] = decade_years(int(m[1]))
+    elif m := take(lead + r"\b(?:the\s+)?(" + "|".join(_DECADE_WORDS) + r")\b"):
+        found["year_from"], found["year_to"] = decade_years(_DECADE_WORDS[m[1].lower()])
+    if m := take(r"\b(?:under|less than|shorter than|at most|max(?:imum)?)\s+" + _DURATION):
+        found["max_runtime"] = _minutes(m[1], m[2])
+    if m := take(r"\b(?:over|more than|longer than|at least)\s+" + _DURATION):
+        found["min_runtime"] = _minutes(m[1], m[2])
+    if "max_runtime" not in found and take(r"\bshort\b(?!\s+(?:story|stories))"):
+        found["max_runtime"] = SHORT_MOVIE
+    excluded: list[str] = []
+    words = "|".join(sorted((re.escape(w) for w in GENRE_WORDS), key=len, reverse=True))
+    while m := take(rf"\b{_NEGATION}\s+(?:too\s+|very\s+)?({words})\b"):
+        excluded += GENRE_WORDS[m[1].lower()]
+    if m := take(r"\b(tv series|tv show|series|show|miniseries|docuseries)\b"):
+        found["kind"] = "series"
+        if m[1].lower() == "docuseries":
+            found["genres"] = ("documentary",)
+    elif take(r"\b(movie|film|feature)\b"):
+        found["kind"] = "movie"
+    genres: list[str] = list(found.get("genres", ()))
+    for word in GENRE_WORDS:
+        if re.search(rf"\b{re.escape(word)}\b", rest, re.IGNORECASE):
+            genres += GENRE_WORDS[word]
+    nationality = "|".join(NATIONALITIES)
+    if m := re.search(rf"\b({nationality})\b", rest, re.IGNORECASE):
+        found["countries"] = (NATIONALITIES[m[1].lower()],)
+    if genres:
+        found["genres"] = tuple(dict.fromkeys(genres))
+    if excluded:
+        found["exclude_genres"] = tuple(dict.fromkeys(excluded))
+    cleaned = re.sub(r"\s+([,.!?])", r"\1", " ".join(rest.split())).strip(" ,;")
+    return ParsedQuery(cleaned or text.strip(), Filters(**found))
+
+
+def decade_years(decade: int) -> tuple[int, int]:
+    """1990 or 90 → (1990, 1999); 10 → (2010, 2019)."""
+    start = decade if decade >= 1000 else (1900 + decade if decade >= 20 else 2000 + decade)
+    start -= start % 10
+    return start, start + 9
+
+
+def _minutes(amount: str, unit: str) -> int:
+    value = float(amount)
+    return round(value * 60) if unit.lower().startswith("h") else round(value)
