@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
-from moviefinder import paths, store
+from moviefinder import availability, paths, store
 from moviefinder.catalog import Catalog, Title, normalise_title
 from moviefinder.embed import PACKAGED_MODEL, load_encoder
 from moviefinder.errors import InputError
@@ -29,6 +29,10 @@ from moviefinder.importers.justwatch import read_justwatch
 from moviefinder.importers.netflix_titles import read_netflix_titles
 
 NOTES_FILE: Final = "notes.jsonl"
+#: When our notes (and so their Netflix-original flags) were last reviewed: the originals' date.
+NOTES_REVIEWED: Final = "2026-11-22"
+WEEKLY_TOP10: Final = "availability/nl_top10_weekly_2021_2022.tsv"
+DAILY_TOP10: Final = "availability/nl_top10_daily_2025_2026.csv"
 JUSTWATCH_FILE: Final = "catalogs/netflix_justwatch_2023_titles.csv"
 NETFLIX_FILE: Final = "catalogs/netflix_titles.csv"
 #: Series in the Kaggle Netflix list carry the year of their latest season, not their first.
@@ -186,6 +190,10 @@ def main(argv: list[str] | None = None) -> int:
     titles = default_titles(args.shared, args.out / NOTES_FILE)
     catalog = Catalog.of(paths.DEFAULT_CATALOG, titles)
     store.write_titles(catalog, args.out / paths.TITLES_FILE)
+    evidence = availability.top10_records(
+        catalog, args.shared / WEEKLY_TOP10, args.shared / DAILY_TOP10
+    ) + availability.catalogue_records(catalog, NOTES_REVIEWED)
+    availability.write_availability(evidence, args.out / paths.AVAILABILITY_FILE)
     target = args.out / paths.EMBEDDINGS_FILE
     previous = store.read_embeddings(target) if target.is_file() else None
 

@@ -69,6 +69,16 @@ def ask(
     literal: Annotated[
         bool, typer.Option("--literal", help="Do not read filters out of the query text.")
     ] = False,
+    region: Annotated[
+        str | None, typer.Option("--region", help="Netflix country, e.g. NL (default: config).")
+    ] = None,
+    any_region: Annotated[
+        bool, typer.Option("--any-region", help="Do not filter by availability.")
+    ] = False,
+    include_unknown: Annotated[
+        bool,
+        typer.Option("--include-unknown", help="Also titles with no evidence for the region (?)."),
+    ] = False,
     taste_weight: Annotated[
         float | None,
         typer.Option("--taste-weight", min=0.0, max=1.0, help="w in (1 − w)·query + w·taste."),
@@ -99,14 +109,19 @@ def ask(
     )
     parsed = ParsedQuery(query) if literal else parse_query(query)
     filters = parsed.filters.overridden_by(explicit)
+    view = None
+    if not any_region:
+        view = library.open_availability(finder.catalog, (region or settings.region).upper())
     results = finder.ask(
         parsed.text,
         limit=limit,
         filters=filters,
         taste_weight=weight if taste is not None else 0.0,
         include_watched=include_watched,
+        region=view,
+        include_unknown=include_unknown,
     )
-    render.matches(results, query, as_json, weight if taste is not None else None, filters)
+    render.matches(results, query, as_json, weight if taste is not None else None, filters, view)
 
 
 @eval_app.command("known-items")

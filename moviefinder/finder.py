@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from moviefinder import rank
+from moviefinder.availability import Availability, RegionView
 from moviefinder.catalog import Catalog, Title
 from moviefinder.embed import Encoder
 from moviefinder.errors import QueryError
@@ -26,6 +27,7 @@ class Match:
     taste_score: float | None
     why: Explanation
     watched: bool = False
+    availability: Availability | None = None
 
 
 @dataclass(frozen=True)
@@ -53,9 +55,12 @@ class Finder:
         filters: Filters | None = None,
         taste_weight: float = 0.0,
         include_watched: bool = False,
+        region: RegionView | None = None,
+        include_unknown: bool = False,
     ) -> list[Match]:
         """The LIMIT best titles for QUERY that pass FILTERS: score = (1 − w)·query + w·taste,
-        watched titles hidden.
+        watched titles hidden, and — given a REGION with evidence — only titles known to be
+        there (INCLUDE_UNKNOWN adds those without evidence either way).
 
         Raises:
             QueryError: the query is empty, LIMIT is not positive or w is outside 0..1.
@@ -71,6 +76,10 @@ class Finder:
             unwatched = np.ones(len(scores), dtype=bool)
             unwatched[list(self.watched)] = False
             mask = unwatched if mask is None else mask & unwatched
+        if region is not None and region.has_evidence and not include_unknown:
+            known = np.zeros(len(scores), dtype=bool)
+            known[list(region.best)] = True
+            mask = known if mask is None else mask & known
         rows = rank.top_k(scores, limit, mask)
         matches = []
         for position, row in enumerate(rows, start=1):
@@ -84,6 +93,7 @@ class Finder:
                     taste_score=None if self.taste is None else float(self.taste[row]),
                     why=explain_match(query, title),
                     watched=int(row) in self.watched,
+                    availability=None if region is None else region.best.get(int(row)),
                 )
             )
         return matches

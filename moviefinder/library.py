@@ -20,6 +20,7 @@ from moviefinder.errors import CatalogError, StoreError
 from moviefinder.finder import Finder
 
 if TYPE_CHECKING:
+    from moviefinder.availability import RegionView
     from moviefinder.store import BuildReport, Progress
     from moviefinder.taste import Taste
 
@@ -146,3 +147,14 @@ def with_taste(finder: Finder, half_life_days: float) -> tuple[Finder, Taste | N
     watched = frozenset(rows[v.title] for v in stored.viewings if v.title in rows)
     scores = None if profile is None else taste.taste_scores(profile, finder.matrix)
     return replace(finder, taste=scores, watched=watched), profile
+
+
+def open_availability(catalog: Catalog, region: str) -> RegionView:
+    """The evidence of what catalogue NAME has on Netflix in REGION."""
+    from moviefinder.availability import for_region, read_availability
+
+    if catalog.name == paths.DEFAULT_CATALOG:
+        path = paths.bundled_dir() / paths.AVAILABILITY_FILE
+    else:
+        path = paths.catalog_dir(catalog.name) / paths.AVAILABILITY_FILE
+    return for_region(read_availability(path), catalog, region)

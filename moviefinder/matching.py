@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from moviefinder.catalog import Catalog, normalise_title
+from moviefinder.catalog import Catalog, TitleType, normalise_title
 from moviefinder.history import split_title
 
 FUZZY_CUTOFF: Final = 92.0
@@ -70,17 +70,29 @@ class Matcher:
                 return row, how
         return None, ""
 
-    def match(self, title: str, links: Mapping[str, str] | None = None) -> TitleMatch:
+    def match(
+        self, title: str, links: Mapping[str, str] | None = None, kind: TitleType | None = None
+    ) -> TitleMatch:
         """Find TITLE (as the history wrote it) in the catalogue.
 
         LINKS maps history titles to catalogue ids chosen by hand; they win over everything.
+        KIND, when a source knows it (a top-10 list of films), must agree.
         """
+        found = self._match(title, links, kind)
+        if kind is not None and found.row is not None and self._types[found.row] != kind:
+            return TitleMatch(found.title, None, "unmatched", 0.0)
+        return found
+
+    def _match(
+        self, title: str, links: Mapping[str, str] | None, kind: TitleType | None
+    ) -> TitleMatch:
         parsed = split_title(title)
         if links and parsed.show in links:
             rows = self._catalog.find(links[parsed.show])
             if rows:
                 return TitleMatch(parsed.show, rows[0], "linked by hand")
-        row, how = self._exact(parsed.show, True if parsed.is_episode else None)
+        series = True if parsed.is_episode or kind == "series" else None
+        row, how = self._exact(parsed.show, False if kind == "movie" else series)
         if row is not None:
             return TitleMatch(parsed.show, row, how)
         # "The Defeated: Homecoming", "Gilmore Girls: A Year in the Life: Winter": an episode

@@ -12,6 +12,7 @@ HOME_ENV: Final = "MOVIEFINDER_HOME"
 DEFAULT_CATALOG: Final = "default"
 TITLES_FILE: Final = "catalog.parquet"
 EMBEDDINGS_FILE: Final = "embeddings.parquet"
+AVAILABILITY_FILE: Final = "availability.jsonl"
 
 
 def data_dir() -> Path:

@@ -6,11 +6,13 @@ import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
+from moviefinder.availability import RegionView
 from moviefinder.catalog import Catalog, Title
 from moviefinder.evaluation import EvalReport, TasteEvalReport
 from moviefinder.finder import Match
@@ -40,8 +42,17 @@ def emit_json(value: object) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
-def match_dict(match: Match) -> dict[str, object]:
+def _where(match: Match, region: RegionView | None) -> str:
+    if region is None:
+        return ""
+    if match.availability is None:
+        return "?"
+    return match.availability.describe(date.today())
+
+
+def match_dict(match: Match, region: RegionView | None = None) -> dict[str, object]:
     t = match.title
+    record = match.availability
     return {
         "rank": match.rank,
         "id": t.id,
@@ -56,6 +67,16 @@ def match_dict(match: Match) -> dict[str, object]:
         "taste_score": None if match.taste_score is None else round(match.taste_score, 4),
         "watched": match.watched,
         "why": match.why.summary(),
+        "availability": None
+        if record is None
+        else {
+            "region": record.region,
+            "service": record.service,
+            "source": record.source,
+            "first_seen": record.first_seen,
+            "last_seen": record.last_seen,
+            "stale": record.is_stale(date.today()),
+        },
     }
 
 
@@ -65,10 +86,17 @@ def matches(
     as_json: bool,
     taste_weight: float | None = None,
     filters: Filters | None = None,
+    region: RegionView | None = None,
 ) -> None:
     if as_json:
-        emit_json([match_dict(m) for m in results])
+        emit_json([match_dict(m, region) for m in results])
         return
+    if region is not None and not region.has_evidence:
+        _out.print(
+            f"[yellow]No availability evidence for {region.region} in this catalogue: "
+            "showing every title.[/]"
+        )
+        region = None
     understood = [] if filters is None else filters.describe()
     if understood:
         _out.print(f"[dim]Understood: {', '.join(understood)} (--literal ignores the text)[/]")
@@ -84,12 +112,16 @@ def matches(
     table.add_column("why", style="dim", overflow="fold")
     if taste_weight is not None:
         table.add_column("taste", justify="right")
+    if region is not None:
+        table.add_column(f"on Netflix {region.region}", style="dim", overflow="fold")
     for m in results:
         t = m.title
         name = f"{t.title} [dim](watched)[/]" if m.watched else t.title
         cells = [str(m.rank), name, str(t.year or ""), t.type, f"{m.score:.3f}", m.why.summary()]
         if m.taste_score is not None and taste_weight is not None:
             cells.append(f"{m.taste_score:.3f}")
+        if region is not None:
+            cells.append(_where(m, region))
         table.add_row(*cells)
     _out.print(table)
     if taste_weight is None:

@@ -118,3 +118,16 @@ def test_no_eight_word_run_of_outside_prose_in_our_words() -> None:
         ours = note.synopsis + " " + " ".join(note.keywords)
         copied += [f"{note.title}: {' '.join(s)}" for s in shingles(ours) & outside]
     assert copied == []
+
+
+def test_shipped_availability_names_real_titles_with_dates(default: Catalog) -> None:
+    from moviefinder.availability import read_availability
+
+    records = read_availability(DATA / paths.AVAILABILITY_FILE)
+    ids = set(default.columns["id"])
+    assert records and all(r.id in ids for r in records)
+    assert all(r.source and r.last_seen and r.first_seen <= r.last_seen for r in records)
+    keys = [(r.id, r.region, r.source) for r in records]
+    assert keys == sorted(keys)
+    originals = {r.id for r in records if r.source == "netflix-original"}
+    assert originals == {t.id for t in default.titles if t.netflix_original}
