@@ -99,6 +99,21 @@ LIST_FIELDS: Final = frozenset(f.name for f in fields(Title) if str(f.type).star
 FIELD_NAMES: Final = tuple(f.name for f in fields(Title))
 
 
+_SEQUEL = re.compile(
+    r"\s+(?:\d{1,2}|ii|iii|iv|v|vi|part \w+|chapter \w+|the \w+ chapter)$", re.IGNORECASE
+)
+
+
+def franchise_key(title: str) -> str:
+    """Titles of one franchise share a key: sequels, parts and subtitles fold away.
+
+    >>> [franchise_key(t) for t in ("Rocky II", "The Hunger Games: Catching Fire", "Heat")]
+    ['rocky', 'the hunger games', 'heat']
+    """
+    head = title.split(":")[0].split(" - ")[0]
+    return normalise_title(_SEQUEL.sub("", head.strip()))
+
+
 @dataclass(frozen=True, eq=False)
 class Catalog:
     """A named, ordered collection of titles held as columns; row i is row i of its matrix.

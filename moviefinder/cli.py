@@ -120,6 +120,7 @@ def ask(
         include_watched=include_watched,
         region=view,
         include_unknown=include_unknown,
+        diversity=settings.diversity,
     )
     render.matches(results, query, as_json, weight if taste is not None else None, filters, view)
 

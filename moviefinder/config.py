@@ -15,6 +15,7 @@ DEFAULT_REGION: Final = "NL"
 DEFAULT_TASTE_WEIGHT: Final = 0.3
 ENCODERS: Final = ("auto", "onnx", "sentence-transformers")
 DEFAULT_HALF_LIFE_DAYS: Final = 365.0
+DEFAULT_DIVERSITY: Final = 0.9
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,8 @@ class Settings:
     is the packaged all-MiniLM-L6-v2. ``encoder`` picks what runs it: ``auto`` (onnxruntime
     for the packaged model, sentence-transformers for any other), ``onnx`` or
     ``sentence-transformers``. ``taste_weight`` is w in score = (1 − w)·query + w·taste;
-    ``half_life_days`` is how fast old viewings fade from the taste.
+    ``half_life_days`` is how fast old viewings fade from the taste; ``diversity`` is the MMR
+    lambda (1.0 keeps score order, lower trades relevance for variety).
     """
 
     model: str = DEFAULT_MODEL
@@ -33,6 +35,7 @@ class Settings:
     region: str = DEFAULT_REGION
     taste_weight: float = DEFAULT_TASTE_WEIGHT
     half_life_days: float = DEFAULT_HALF_LIFE_DAYS
+    diversity: float = DEFAULT_DIVERSITY
 
 
 def load_settings() -> Settings:
@@ -82,6 +85,11 @@ def _validated(values: dict[str, object]) -> Settings:
         if not 0.0 <= weight <= 1.0:
             raise ConfigError(f"taste_weight must be between 0 and 1, not {weight}")
         settings = replace(settings, taste_weight=weight)
+    if "diversity" in values:
+        lam = _number(values, "diversity")
+        if not 0.0 <= lam <= 1.0:
+            raise ConfigError(f"diversity must be between 0 and 1, not {lam}")
+        settings = replace(settings, diversity=lam)
     if "half_life_days" in values:
         days = _number(values, "half_life_days")
         if days <= 0:

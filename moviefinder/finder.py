@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 
 from moviefinder import rank
 from moviefinder.availability import Availability, RegionView
-from moviefinder.catalog import Catalog, Title
+from moviefinder.catalog import Catalog, Title, franchise_key
 from moviefinder.embed import Encoder
 from moviefinder.errors import QueryError
 from moviefinder.explain import Explanation, explain_match
 from moviefinder.query import Filters
+
+#: How many candidates per shown result diversification may choose from.
+POOL_FACTOR: Final = 5
 
 
 @dataclass(frozen=True)
@@ -57,10 +61,12 @@ class Finder:
         include_watched: bool = False,
         region: RegionView | None = None,
         include_unknown: bool = False,
+        diversity: float = 1.0,
     ) -> list[Match]:
         """The LIMIT best titles for QUERY that pass FILTERS: score = (1 − w)·query + w·taste,
         watched titles hidden, and — given a REGION with evidence — only titles known to be
-        there (INCLUDE_UNKNOWN adds those without evidence either way).
+        there (INCLUDE_UNKNOWN adds those without evidence either way). Results come one per
+        franchise, re-ranked by MMR with lam = DIVERSITY (1.0: score order).
 
         Raises:
             QueryError: the query is empty, LIMIT is not positive or w is outside 0..1.
@@ -80,7 +86,11 @@ class Finder:
             known = np.zeros(len(scores), dtype=bool)
             known[list(region.best)] = True
             mask = known if mask is None else mask & known
-        rows = rank.top_k(scores, limit, mask)
+        pool = rank.top_k(scores, limit * POOL_FACTOR, mask)
+        titles = self.catalog.columns["title"]
+        keys = [franchise_key(titles[int(row)]) for row in pool]
+        groups = np.unique(np.array(keys, dtype=object), return_inverse=True)[1]
+        rows = rank.diversify(pool, scores, self.matrix, groups, limit, diversity)
         matches = []
         for position, row in enumerate(rows, start=1):
             title = self.catalog.title(int(row))

@@ -58,3 +58,36 @@ def rank_of(scores: np.ndarray, rows: np.ndarray, mask: np.ndarray | None = None
     pool = scores if mask is None else np.where(mask, scores, -np.inf)
     ahead = np.count_nonzero(pool > pool[best]) + np.count_nonzero(pool[:best] == pool[best])
     return int(ahead) + 1
+
+
+def diversify(
+    rows: np.ndarray,
+    scores: np.ndarray,
+    matrix: np.ndarray,
+    groups: np.ndarray,
+    k: int,
+    lam: float,
+) -> np.ndarray:
+    """Pick K of ROWS (best first) by maximal marginal relevance, one row per group.
+
+    Each step takes the row maximising lam·score − (1 − lam)·(its highest cosine to a row
+    already taken); a row whose group (franchise) is already taken is skipped. lam = 1 keeps
+    the score order. GROUPS[i] is the group of ROWS[i].
+
+    >>> rows, scores = np.array([0, 1, 2]), np.array([0.9, 0.8, 0.7])
+    >>> diversify(rows, scores, np.eye(3), np.array([0, 0, 1]), 2, 1.0).tolist()
+    [0, 2]
+    """
+    vectors = np.asarray(matrix[rows], dtype=np.float32)
+    relevance = scores[rows].astype(np.float32)
+    closest = np.full(len(rows), -np.inf, dtype=np.float32)
+    open_ = np.ones(len(rows), dtype=bool)
+    taken: list[int] = []
+    while len(taken) < k and open_.any():
+        penalty = np.where(np.isfinite(closest), closest, 0.0)
+        value = np.where(open_, lam * relevance - (1.0 - lam) * penalty, -np.inf)
+        best = int(np.argmax(value))
+        taken.append(best)
+        open_ &= groups != groups[best]
+        closest = np.maximum(closest, vectors @ vectors[best])
+    return rows[taken]

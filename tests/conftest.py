@@ -117,7 +117,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty data directory for every test: no test touches the user's real one."""
     data = tmp_path / "home"
     monkeypatch.setenv(paths.HOME_ENV, str(data))
-    for name in ("MODEL", "ENCODER", "REGION", "TASTE_WEIGHT", "HALF_LIFE_DAYS"):
+    for name in ("MODEL", "ENCODER", "REGION", "TASTE_WEIGHT", "HALF_LIFE_DAYS", "DIVERSITY"):
         monkeypatch.delenv(f"MOVIEFINDER_{name}", raising=False)
     return data
 

@@ -48,3 +48,14 @@ def test_find_returns_every_title_of_that_name() -> None:
         ),
     )
     assert cat.find("heat") == [0, 1]
+
+
+def test_franchise_key_folds_sequels_and_subtitles() -> None:
+    from moviefinder.catalog import franchise_key
+
+    assert {franchise_key(t) for t in ("Rocky", "Rocky II", "Rocky IV", "Rocky V")} == {"rocky"}
+    assert franchise_key("The Hunger Games: Mockingjay - Part 2") == "the hunger games"
+    assert franchise_key("Resident Evil: Apocalypse") == franchise_key("Resident Evil")
+    assert franchise_key("Ip Man 2") == "ip man"
+    assert franchise_key("21") == "21" and franchise_key("1899") == "1899"
+    assert franchise_key("Heat") != franchise_key("Heat Wave")

@@ -59,3 +59,16 @@ def test_content_words_drop_stopwords_in_english_and_dutch() -> None:
         "cooks",
         "koks",
     ]
+
+
+def test_one_title_per_franchise(encoder: FakeEncoder) -> None:
+    from moviefinder.catalog import Title
+
+    titles = tuple(
+        Title(id=f"r:{i}", title=name, type="movie", synopsis="a boxer from philadelphia")
+        for i, name in enumerate(["Rocky", "Rocky II", "Rocky III", "Creed", "Heat"])
+    )
+    catalog = Catalog.of("c", titles)
+    finder = Finder(catalog, refresh(catalog, encoder, None)[0].matrix, encoder)
+    shown = [m.title.title for m in finder.ask("boxer philadelphia", limit=3)]
+    assert len(shown) == 3 and sum(t.startswith("Rocky") for t in shown) == 1

@@ -77,3 +77,21 @@ def test_cosine_scores_for_a_stack_of_queries_match_one_by_one() -> None:
     assert stacked.shape == (4, 50)
     for row, query in zip(stacked, queries, strict=True):
         np.testing.assert_allclose(row, rank.cosine_scores(matrix, query), atol=1e-5)
+
+
+def test_diversify_keeps_order_at_lambda_one_and_one_row_per_group() -> None:
+    rows = np.array([5, 6, 7, 8])
+    scores = np.zeros(10, dtype=np.float32)
+    scores[rows] = [0.9, 0.85, 0.8, 0.7]
+    matrix = np.eye(10, dtype=np.float32)
+    groups = np.array([0, 1, 1, 2])
+    assert rank.diversify(rows, scores, matrix, groups, 4, 1.0).tolist() == [5, 6, 8]
+
+
+def test_diversify_trades_relevance_for_variety() -> None:
+    # Rows 0 and 1 are near-duplicates; row 2 is a little less relevant but different.
+    matrix = np.array([[1, 0], [0.99, 0.14], [0, 1]], dtype=np.float32)
+    scores = np.array([0.9, 0.89, 0.8], dtype=np.float32)
+    rows, groups = np.array([0, 1, 2]), np.array([0, 1, 2])
+    assert rank.diversify(rows, scores, matrix, groups, 2, 1.0).tolist() == [0, 1]
+    assert rank.diversify(rows, scores, matrix, groups, 2, 0.7).tolist() == [0, 2]
