@@ -13,7 +13,9 @@ from moviefinder import journal, library, paths, render
 from moviefinder.config import load_settings
 from moviefinder.errors import ExitStatus, MovieFinderError
 from moviefinder.evaluation import evaluate, evaluate_taste, load_known_items
+from moviefinder.explain import taste_neighbours
 from moviefinder.history import for_profile, read_export
+from moviefinder.matching import resolve_title
 from moviefinder.query import Filters, ParsedQuery, decade_years, parse_query
 from moviefinder.taste import representatives
 
@@ -109,9 +111,9 @@ def ask(
     )
     parsed = ParsedQuery(query) if literal else parse_query(query)
     filters = parsed.filters.overridden_by(explicit)
-    view = None
-    if not any_region:
-        view = library.open_availability(finder.catalog, (region or settings.region).upper())
+    view = (
+        None if any_region else library.open_availability(finder.catalog, region or settings.region)
+    )
     results = finder.ask(
         parsed.text,
         limit=limit,
@@ -235,6 +237,81 @@ class Verdict(StrEnum):
     dislike = "dislike"
     love = "love"
     clear = "clear"
+
+
+@app.command()
+def similar(
+    title: Annotated[str, typer.Argument(help="A catalogue id or title (close spellings work).")],
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, help="How many titles to show.")
+    ] = 10,
+    kind: Annotated[Kind | None, typer.Option("--type", help="Only movies or only series.")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="Netflix country.")] = None,
+    any_region: Annotated[
+        bool, typer.Option("--any-region", help="No availability filter.")
+    ] = False,
+    include_unknown: Annotated[
+        bool, typer.Option("--include-unknown", help="Also titles with no evidence (?).")
+    ] = False,
+    include_watched: Annotated[
+        bool, typer.Option("--include-watched", help="Also titles you have watched.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Titles most like TITLE, with the same filters as ask."""
+    settings = load_settings()
+    finder = library.open_finder(
+        paths.DEFAULT_CATALOG, settings.model, settings.encoder, render.exporting
+    )
+    finder, _ = library.with_taste(finder, settings.half_life_days)
+    row = resolve_title(finder.catalog, title)
+    view = (
+        None if any_region else library.open_availability(finder.catalog, region or settings.region)
+    )
+    results = finder.similar(
+        row,
+        limit=limit,
+        filters=Filters(kind=None if kind is None else kind.value),
+        include_watched=include_watched,
+        region=view,
+        include_unknown=include_unknown,
+        diversity=settings.diversity,
+    )
+    render.matches(results, f"like {finder.catalog.title(row).title}", as_json, None, None, view)
+
+
+@app.command()
+def explain(
+    title: Annotated[str, typer.Argument(help="A catalogue id or title (close spellings work).")],
+    query: Annotated[
+        str | None,
+        typer.Option("--query", "-q", help="Also show its score and rank for this query."),
+    ] = None,
+    region: Annotated[str | None, typer.Option("--region", help="Netflix country.")] = None,
+) -> None:
+    """Why a title ranks where it does, or why it is hidden."""
+    settings = load_settings()
+    finder = library.open_finder(
+        paths.DEFAULT_CATALOG, settings.model, settings.encoder, render.exporting
+    )
+    finder, profile = library.with_taste(finder, settings.half_life_days)
+    row = resolve_title(finder.catalog, title)
+    view = library.open_availability(finder.catalog, region or settings.region)
+    parsed = parse_query(query) if query else None
+    weight = settings.taste_weight if profile is not None else 0.0
+    options = {"region": view, "taste_weight": weight}
+    if parsed is not None:
+        options["filters"] = parsed.filters
+    render.explanation(
+        finder.catalog.title(row),
+        view,
+        row in finder.watched,
+        None if finder.taste is None else float(finder.taste[row]),
+        None if profile is None else taste_neighbours(profile, finder.matrix, row),
+        None if parsed is None else finder.standing(row, parsed.text, **options),
+        finder.hidden_because(row, **options),
+        finder.catalog,
+    )
 
 
 @app.command()

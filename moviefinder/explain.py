@@ -6,7 +6,10 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+import numpy as np
+
 from moviefinder.catalog import Title
+from moviefinder.taste import Taste, centred
 
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 # fmt: off
@@ -77,3 +80,20 @@ def explain_match(query: str, title: Title) -> Explanation:
             found.append((field, hits))
             remaining = [w for w in remaining if w not in hits]
     return Explanation(tuple(found))
+
+
+def taste_neighbours(
+    taste: Taste, matrix: np.ndarray, row: int, count: int = 3
+) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
+    """The liked and the disliked titles nearest ROW (in the taste's centred space), with
+    their cosine: what pulls its taste score up and what pushes it down."""
+    signals = [s for s in taste.signals if s.weight != 0 and s.row != row]
+    if not signals:
+        return [], []
+    rows = np.array([s.row for s in signals])
+    space = centred(matrix[rows], taste.mean)
+    similarity = space @ centred(matrix[row], taste.mean)
+    order = np.argsort(-similarity, kind="stable")
+    liked = [(int(rows[i]), float(similarity[i])) for i in order if signals[i].weight > 0]
+    disliked = [(int(rows[i]), float(similarity[i])) for i in order if signals[i].weight < 0]
+    return liked[:count], disliked[:count]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 
@@ -18,6 +18,30 @@ from moviefinder.query import Filters
 
 #: How many candidates per shown result diversification may choose from.
 POOL_FACTOR: Final = 5
+
+
+@dataclass(frozen=True)
+class View:
+    """How results are chosen and shown, beyond the scores themselves.
+
+    ``taste_weight`` is w in (1 − w)·query + w·taste; watched titles are hidden unless
+    ``include_watched``; with a ``region`` that has evidence only titles known to be there are
+    shown unless ``include_unknown``; ``diversity`` is the MMR lambda (1.0: score order).
+    """
+
+    limit: int = 10
+    filters: Filters | None = None
+    taste_weight: float = 0.0
+    include_watched: bool = False
+    region: RegionView | None = None
+    include_unknown: bool = False
+    diversity: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.limit < 1:
+            raise QueryError("--limit must be at least 1.")
+        if not 0.0 <= self.taste_weight <= 1.0:
+            raise QueryError("--taste-weight must be between 0 and 1.")
 
 
 @dataclass(frozen=True)
@@ -52,45 +76,85 @@ class Finder:
             raise QueryError("The query is empty — describe what you want to watch.")
         return rank.cosine_scores(self.matrix, self.encoder.encode(cleaned))
 
-    def ask(
-        self,
-        query: str,
-        limit: int = 10,
-        filters: Filters | None = None,
-        taste_weight: float = 0.0,
-        include_watched: bool = False,
-        region: RegionView | None = None,
-        include_unknown: bool = False,
-        diversity: float = 1.0,
-    ) -> list[Match]:
-        """The LIMIT best titles for QUERY that pass FILTERS: score = (1 − w)·query + w·taste,
-        watched titles hidden, and — given a REGION with evidence — only titles known to be
-        there (INCLUDE_UNKNOWN adds those without evidence either way). Results come one per
-        franchise, re-ranked by MMR with lam = DIVERSITY (1.0: score order).
+    def ask(self, query: str, **view: Any) -> list[Match]:
+        """The best titles for QUERY: score = (1 − w)·query + w·taste, shown as VIEW says
+        (see :class:`View`: limit, filters, taste weight, watched, region, diversity).
 
         Raises:
-            QueryError: the query is empty, LIMIT is not positive or w is outside 0..1.
+            QueryError: the query is empty, the limit is not positive or w is outside 0..1.
         """
-        if limit < 1:
-            raise QueryError("--limit must be at least 1.")
-        if not 0.0 <= taste_weight <= 1.0:
-            raise QueryError("--taste-weight must be between 0 and 1.")
+        options = View(**view)
+        return self._ranked(self.query_scores([query])[0], query, options, ())
+
+    def similar(self, row: int, **view: Any) -> list[Match]:
+        """The titles nearest to catalogue ROW (itself and its franchise left out)."""
+        options = View(**view)
+        source = self.catalog.title(row)
+        scores = rank.cosine_scores(self.matrix, np.asarray(self.matrix[row], dtype=np.float32))
+        key = franchise_key(source.title)
+        titles = self.catalog.columns["title"]
+        same = [i for i in range(len(titles)) if i == row or franchise_key(titles[i]) == key]
+        described = " ".join((*source.genres, *source.keywords))
+        return self._ranked(scores, described, options, same)
+
+    def standing(self, row: int, query: str, **view: Any) -> tuple[float, float, int]:
+        """ROW's query score, blended score and rank for QUERY: among the titles VIEW would
+        show when ROW is one of them, else among all titles."""
+        options = View(**view)
         query_scores = self.query_scores([query])[0]
-        scores = rank.blend(query_scores, self.taste, taste_weight)
-        mask = None if filters is None else filters.mask(self.catalog)
-        if self.watched and not include_watched:
-            unwatched = np.ones(len(scores), dtype=bool)
-            unwatched[list(self.watched)] = False
-            mask = unwatched if mask is None else mask & unwatched
-        if region is not None and region.has_evidence and not include_unknown:
-            known = np.zeros(len(scores), dtype=bool)
+        scores = rank.blend(query_scores, self.taste, options.taste_weight)
+        mask = self._mask(options, len(scores), ())
+        shown = mask if mask is not None and mask[row] else None
+        position = rank.rank_of(scores, np.array([row]), shown)
+        return float(query_scores[row]), float(scores[row]), int(position or 0)
+
+    def hidden_because(self, row: int, **view: Any) -> list[str]:
+        """Why ROW would not be shown under VIEW (empty: it would be)."""
+        options = View(**view)
+        reasons = []
+        if row in self.watched and not options.include_watched:
+            reasons.append("you have watched it (--include-watched shows it)")
+        region = options.region
+        if (
+            region is not None
+            and region.has_evidence
+            and not options.include_unknown
+            and row not in region.best
+        ):
+            reasons.append(
+                f"no evidence it is on Netflix in {region.region} (--include-unknown shows it)"
+            )
+        if options.filters is not None:
+            mask = options.filters.mask(self.catalog)
+            if mask is not None and not mask[row]:
+                reasons.append(f"filtered out by: {', '.join(options.filters.describe())}")
+        return reasons
+
+    def _mask(self, options: View, size: int, exclude: Sequence[int]) -> np.ndarray | None:
+        mask = None if options.filters is None else options.filters.mask(self.catalog)
+        hidden = list(exclude) + ([] if options.include_watched else list(self.watched))
+        if hidden:
+            visible = np.ones(size, dtype=bool)
+            visible[hidden] = False
+            mask = visible if mask is None else mask & visible
+        region = options.region
+        if region is not None and region.has_evidence and not options.include_unknown:
+            known = np.zeros(size, dtype=bool)
             known[list(region.best)] = True
             mask = known if mask is None else mask & known
-        pool = rank.top_k(scores, limit * POOL_FACTOR, mask)
+        return mask
+
+    def _ranked(
+        self, query_scores: np.ndarray, query: str, options: View, exclude: Sequence[int]
+    ) -> list[Match]:
+        scores = rank.blend(query_scores, self.taste, options.taste_weight)
+        pool = rank.top_k(
+            scores, options.limit * POOL_FACTOR, self._mask(options, len(scores), exclude)
+        )
         titles = self.catalog.columns["title"]
         keys = [franchise_key(titles[int(row)]) for row in pool]
         groups = np.unique(np.array(keys, dtype=object), return_inverse=True)[1]
-        rows = rank.diversify(pool, scores, self.matrix, groups, limit, diversity)
+        rows = rank.diversify(pool, scores, self.matrix, groups, options.limit, options.diversity)
         matches = []
         for position, row in enumerate(rows, start=1):
             title = self.catalog.title(int(row))
@@ -103,7 +167,9 @@ class Finder:
                     taste_score=None if self.taste is None else float(self.taste[row]),
                     why=explain_match(query, title),
                     watched=int(row) in self.watched,
-                    availability=None if region is None else region.best.get(int(row)),
+                    availability=None
+                    if options.region is None
+                    else options.region.best.get(int(row)),
                 )
             )
         return matches

@@ -157,4 +157,4 @@ def open_availability(catalog: Catalog, region: str) -> RegionView:
         path = paths.bundled_dir() / paths.AVAILABILITY_FILE
     else:
         path = paths.catalog_dir(catalog.name) / paths.AVAILABILITY_FILE
-    return for_region(read_availability(path), catalog, region)
+    return for_region(read_availability(path), catalog, region.strip().upper())

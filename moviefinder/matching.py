@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from moviefinder.catalog import Catalog, TitleType, normalise_title
+from moviefinder.errors import CatalogError
 from moviefinder.history import split_title
 
 FUZZY_CUTOFF: Final = 92.0
@@ -139,3 +140,35 @@ def _same_title(a: str, b: str) -> bool:
         x[0] == y[0] and not (x.isdigit() or y.isdigit()) and x.rstrip("s") != y.rstrip("s")
         for x, y in differing
     )
+
+
+def resolve_title(catalog: Catalog, text: str) -> int:
+    """The one catalogue row the user means by TEXT: an id, an exact title, or a close spelling.
+
+    Raises:
+        CatalogError: nothing close, or several titles fit (the message lists them).
+    """
+    rows = catalog.find(text)
+    if len(rows) > 1:
+        raise CatalogError(_choices(catalog, rows, text))
+    if rows:
+        return rows[0]
+    # Imported here: only a title that is not an exact match needs it.
+    from rapidfuzz import fuzz, process
+
+    names = [normalise_title(t) for t in catalog.columns["title"]]
+    found = process.extract(
+        normalise_title(text), names, scorer=fuzz.ratio, limit=5, score_cutoff=80
+    )
+    if not found:
+        raise CatalogError(f"No title like '{text}' in the catalogue.")
+    if len(found) == 1 or found[0][1] - found[1][1] >= 5:
+        return int(found[0][2])
+    raise CatalogError(_choices(catalog, [int(f[2]) for f in found], text))
+
+
+def _choices(catalog: Catalog, rows: Sequence[int], text: str) -> str:
+    listed = "; ".join(
+        f"{t.title} ({t.year}, {t.type}, {t.id})" for t in (catalog.title(r) for r in rows[:5])
+    )
+    return f"'{text}' could be: {listed} — give the id."

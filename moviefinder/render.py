@@ -251,6 +251,66 @@ def taste(
         _out.print(f"  {number}. {typical} ({len(members)} titles)")
 
 
+def explanation(
+    title: Title,
+    region: RegionView,
+    watched: bool,
+    taste_score: float | None,
+    neighbours: tuple[list[tuple[int, float]], list[tuple[int, float]]] | None,
+    standing: tuple[float, float, int] | None,
+    hidden: Sequence[str],
+    catalog: Catalog,
+) -> None:
+    """Everything known about one title and where it stands, from measured numbers."""
+    length = (
+        f"{title.seasons} seasons"
+        if title.seasons
+        else f"{title.runtime} min"
+        if title.runtime
+        else ""
+    )
+    facts = ", ".join(str(p) for p in (title.year, title.type, length) if p)
+    _out.print(f"[bold]{title.title}[/] ({facts}) [dim]{title.id}[/]")
+    for label, values in (
+        ("genres", title.genres),
+        ("countries", title.countries),
+        ("by", title.directors),
+        ("with", title.cast[:5]),
+        ("also known as", title.alt_titles),
+    ):
+        if values:
+            _out.print(f"  {label}: {', '.join(values)}")
+    if title.synopsis:
+        _out.print(f"  {title.synopsis}")
+    record = region.best.get(catalog.find(title.id)[0])
+    if record is not None:
+        _out.print(
+            f"On Netflix {region.region}: {record.describe(date.today())} ({record.source}, "
+            f"{record.first_seen} → {record.last_seen})"
+        )
+    else:
+        _out.print(f"On Netflix {region.region}: no evidence either way.")
+    _out.print("You have watched it." if watched else "Not in your viewing history.")
+    if taste_score is None:
+        _out.print("Taste: off (no viewing history imported).")
+    else:
+        _out.print(f"Taste score: {taste_score:.3f}")
+        liked, disliked = neighbours or ([], [])
+        for label, group in (("pulled up by", liked), ("pushed down by", disliked)):
+            if group:
+                near = ", ".join(f"{catalog.title(r).title} ({s:.2f})" for r, s in group)
+                _out.print(f"  {label}: {near}")
+    if standing is not None:
+        query_score, score, position = standing
+        _out.print(
+            f"For the query: query score {query_score:.3f}, score {score:.3f}, rank {position}."
+        )
+    if hidden:
+        _out.print("[yellow]It would be hidden:[/] " + "; ".join(hidden))
+    else:
+        _out.print("It would be shown.")
+
+
 def build_report(report: BuildReport, where: str) -> None:
     _out.print(
         f"{report.titles} titles: embedded {report.embedded}, reused {report.reused}, "

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from moviefinder.catalog import Catalog
+from moviefinder.cli import run
+from moviefinder.errors import CatalogError
+from moviefinder.matching import resolve_title
+
+
+def test_resolve_title(catalog: Catalog) -> None:
+    assert resolve_title(catalog, "t:5") == 4
+    assert resolve_title(catalog, "the last kingdom") == 0
+    assert resolve_title(catalog, "Last Kingdom") == 0  # a close spelling
+    with pytest.raises(CatalogError, match="No title like 'Zzz Top' in the catalogue"):
+        resolve_title(catalog, "Zzz Top")
+    twins = Catalog.of(
+        "c",
+        (
+            *catalog.titles,
+            catalog.titles[4].__class__(id="t:9", title="Heat", type="series", year=2022),
+        ),
+    )
+    with pytest.raises(
+        CatalogError,
+        match=r"'heat' could be: Heat \(1995, movie, t:5\); Heat \(2022, series, t:9\)",
+    ):
+        resolve_title(twins, "heat")
+
+
+def test_similar_leaves_the_title_out(bundled: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["similar", "Space Dogs", "--json", "-n", "3"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    ids = [r["id"] for r in rows]
+    assert ids[0] == "t:2" and "t:4" not in ids
+
+
+def test_explain_says_why_hidden_and_what_pulls(
+    bundled: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    history = tmp_path / "NetflixViewingHistory.csv"
+    history.write_text("Title,Date\nStar Voyage,02-01-24\nHeat,03-01-24\n", encoding="utf-8")
+    assert run(["import-history", str(history)]) == 0
+    assert run(["rate", "Heat", "dislike"]) == 0
+    capsys.readouterr()
+    assert run(["explain", "Space Dogs", "--query", "space rocket"]) == 0
+    out = capsys.readouterr().out
+    assert "Space Dogs (2010, movie, 85 min) t:4" in out
+    assert "Not in your viewing history." in out
+    assert "pulled up by: Star Voyage" in out and "pushed down by: Heat" in out
+    assert "For the query: query score" in out and "rank 1." in out
+    assert "It would be shown." in out
+    assert run(["explain", "Star Voyage", "--query", "a 90s comedy"]) == 0
+    out = capsys.readouterr().out
+    assert "You have watched it." in out
+    assert (
+        "It would be hidden: you have watched it (--include-watched shows it); filtered out by: years 1990–1999, genre comedy"
+        in out
+    )
+    assert run(["explain", "Nothing Like It"]) == 1
+    assert "No title like 'Nothing Like It'" in capsys.readouterr().err
