@@ -88,6 +88,7 @@ def ask(
     include_watched: Annotated[
         bool, typer.Option("--include-watched", help="Also show titles you have watched.")
     ] = False,
+    why: Annotated[bool, typer.Option("--why", help="Explain every result in full.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Find titles matching a description, blended with your taste once a history is imported."""
@@ -124,7 +125,9 @@ def ask(
         include_unknown=include_unknown,
         diversity=settings.diversity,
     )
-    render.matches(results, query, as_json, weight if taste is not None else None, filters, view)
+    render.matches(
+        results, query, as_json, weight if taste is not None else None, filters, view, why
+    )
 
 
 @eval_app.command("known-items")

@@ -13,8 +13,9 @@ from moviefinder.availability import Availability, RegionView
 from moviefinder.catalog import Catalog, Title, franchise_key
 from moviefinder.embed import Encoder
 from moviefinder.errors import QueryError
-from moviefinder.explain import Explanation, explain_match
+from moviefinder.explain import Explanation, explain_match, taste_neighbours
 from moviefinder.query import Filters
+from moviefinder.taste import Taste
 
 #: How many candidates per shown result diversification may choose from.
 POOL_FACTOR: Final = 5
@@ -56,6 +57,8 @@ class Match:
     why: Explanation
     watched: bool = False
     availability: Availability | None = None
+    liked: tuple[tuple[str, float], ...] = ()
+    disliked: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class Finder:
     encoder: Encoder
     taste: np.ndarray | None = None
     watched: frozenset[int] = frozenset()
+    profile: Taste | None = None
 
     def query_scores(self, queries: Sequence[str]) -> np.ndarray:
         """Cosine score of every title for each query: shape (len(queries), titles)."""
@@ -130,6 +134,18 @@ class Finder:
                 reasons.append(f"filtered out by: {', '.join(options.filters.describe())}")
         return reasons
 
+    def _neighbours(
+        self, row: int
+    ) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], ...]]:
+        if self.profile is None:
+            return (), ()
+        liked, disliked = taste_neighbours(self.profile, self.matrix, row)
+        name = self.catalog.columns["title"]
+        return (
+            tuple((str(name[r]), s) for r, s in liked),
+            tuple((str(name[r]), s) for r, s in disliked),
+        )
+
     def _mask(self, options: View, size: int, exclude: Sequence[int]) -> np.ndarray | None:
         mask = None if options.filters is None else options.filters.mask(self.catalog)
         hidden = list(exclude) + ([] if options.include_watched else list(self.watched))
@@ -158,6 +174,7 @@ class Finder:
         matches = []
         for position, row in enumerate(rows, start=1):
             title = self.catalog.title(int(row))
+            liked, disliked = self._neighbours(int(row))
             matches.append(
                 Match(
                     rank=position,
@@ -170,6 +187,8 @@ class Finder:
                     availability=None
                     if options.region is None
                     else options.region.best.get(int(row)),
+                    liked=liked,
+                    disliked=disliked,
                 )
             )
         return matches

@@ -146,7 +146,7 @@ def with_taste(finder: Finder, half_life_days: float) -> tuple[Finder, Taste | N
     profile = taste.build_taste(signals, finder.matrix)
     watched = frozenset(rows[v.title] for v in stored.viewings if v.title in rows)
     scores = None if profile is None else taste.taste_scores(profile, finder.matrix)
-    return replace(finder, taste=scores, watched=watched), profile
+    return replace(finder, taste=scores, watched=watched, profile=profile), profile
 
 
 def open_availability(catalog: Catalog, region: str) -> RegionView:

@@ -32,6 +32,14 @@ GENRE_WORDS: Final[dict[str, tuple[str, ...]]] = {
     "musical": ("music",), "family": ("family",), "reality": ("reality",),
     "sports": ("sport",), "sport": ("sport",), "action": ("action",), "historical": ("history",),
 }  # fmt: skip
+#: Genre words that ask for a genre on their own. Others ("family", "war", "crime", "action")
+#: describe a plot as often as a genre ("a family moves money for a cartel") and only count
+#: when negated ("no war films").
+ASKS_FOR_GENRE: Final = frozenset(
+    {"comedy", "comedies", "horror", "documentary", "documentaries", "docuseries", "thriller",
+     "thrillers", "romcom", "anime", "cartoon", "cartoons", "animated", "sci-fi", "scifi",
+     "science fiction", "western", "westerns", "musical"}
+)  # fmt: skip
 #: Nationality words → production country codes ("Korean series", "a Danish thriller").
 NATIONALITIES: Final = {
     "korean": "KR", "japanese": "JP", "spanish": "ES", "french": "FR", "german": "DE",
@@ -132,6 +140,12 @@ class ParsedQuery:
     filters: Filters = field(default_factory=Filters)
 
 
+_KINDS = "|".join(
+    [
+        *("series", "show", "shows", "sitcom", "film", "films", "movie", "movies", "drama"),
+        *sorted((re.escape(w) for w in GENRE_WORDS), key=len, reverse=True),
+    ]
+)
 _DURATION = r"(\d+(?:\.\d+)?)\s*(hours?|hrs?|h|minutes?|mins?|m)\b"
 _NEGATION = r"(?:no|not|without|nothing|isn't|is not|not a|not an|no more)"
 
@@ -155,17 +169,21 @@ def parse_query(text: str) -> ParsedQuery:
             rest = rest[: match.start()] + " " + rest[match.end() :]
         return match
 
-    lead = r"(?:\b(?:from|in|of|during|made in|set in)\s+)?"
+    lead = r"(?:\b(?:from|in|of|during|made in)\s+)?"
     if m := take(r"\bbetween\s+((?:19|20)\d\d)\s+and\s+((?:19|20)\d\d)\b"):
         found["year_from"], found["year_to"] = int(m[1]), int(m[2])
     if m := take(lead + r"\b(?:before|pre|older than)\s+((?:19|20)\d\d)\b"):
         found["year_to"] = int(m[1]) - 1
     if m := take(r"\b(?:after|since|newer than|post)\s+((?:19|20)\d\d)\b"):
         found["year_from"] = int(m[1]) + (0 if m[0].lower().startswith("since") else 1)
-    if m := take(lead + r"(?:\b(?:the\s+)?(?:early\s+|late\s+)?)'?((?:19|20)?\d0)'?s\b"):
-        found["year_from"], found["year_to"] = decade_years(int(m[1]))
-    elif m := take(lead + r"\b(?:the\s+)?(" + "|".join(_DECADE_WORDS) + r")\b"):
-        found["year_from"], found["year_to"] = decade_years(_DECADE_WORDS[m[1].lower()])
+    # A decade is a release era only when it says so: "made in the 90s", "a 90s comedy",
+    # "an eighties movie". "Kids on bikes in the 80s" is when the story is set.
+    decade = r"(?:(?:early|late)\s+)?(?:'?((?:19|20)?\d0)'?s|(" + "|".join(_DECADE_WORDS) + r"))"
+    made = r"\b(?:made|released|filmed|shot)\s+in\s+the\s+" + decade + r"\b"
+    before_kind = r"\b" + decade + r"(?=\s+(?:" + _KINDS + r")\b)"
+    if m := take(made) or take(before_kind):
+        start = int(m[1]) if m[1] else _DECADE_WORDS[m[2].lower()]
+        found["year_from"], found["year_to"] = decade_years(start)
     if m := take(r"\b(?:under|less than|shorter than|at most|max(?:imum)?)\s+" + _DURATION):
         found["max_runtime"] = _minutes(m[1], m[2])
     if m := take(r"\b(?:over|more than|longer than|at least)\s+" + _DURATION):
@@ -183,11 +201,13 @@ def parse_query(text: str) -> ParsedQuery:
     elif take(r"\b(movie|film|feature)\b"):
         found["kind"] = "movie"
     genres: list[str] = list(found.get("genres", ()))
-    for word in GENRE_WORDS:
+    for word in ASKS_FOR_GENRE:
         if re.search(rf"\b{re.escape(word)}\b", rest, re.IGNORECASE):
             genres += GENRE_WORDS[word]
+    # "Korean series", "a Danish thriller" — but not "a Mexican cartel": the nationality must
+    # qualify a kind of title or a genre.
     nationality = "|".join(NATIONALITIES)
-    if m := re.search(rf"\b({nationality})\b", rest, re.IGNORECASE):
+    if m := re.search(rf"\b({nationality})\s+(?:{_KINDS})\b", text, re.IGNORECASE):
         found["countries"] = (NATIONALITIES[m[1].lower()],)
     if genres:
         found["genres"] = tuple(dict.fromkeys(genres))

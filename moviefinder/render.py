@@ -42,6 +42,32 @@ def emit_json(value: object) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
+def _short_why(match: Match) -> str:
+    """The table's reason: query words found, and the liked title nearest, if any."""
+    parts = [match.why.summary()] if match.why.found or not match.liked else []
+    if match.liked:
+        title, similarity = match.liked[0]
+        parts.append(f"like {title} ({similarity:.2f})")
+    return "; ".join(parts)
+
+
+def _full_why(match: Match, taste_weight: float | None, region: RegionView | None) -> None:
+    if taste_weight is None or match.taste_score is None:
+        sum_ = f"{match.score:.3f} = query {match.query_score:.3f}"
+    else:
+        sum_ = (
+            f"{match.score:.3f} = {1 - taste_weight:.2f}·query {match.query_score:.3f}"
+            f" + {taste_weight:.2f}·taste {match.taste_score:.3f}"
+        )
+    _out.print(f"[bold]{match.rank}. {match.title.title}[/] — score {sum_}")
+    _out.print(f"   query words: {match.why.summary()}")
+    for label, group in (("pulled up by", match.liked), ("pushed down by", match.disliked)):
+        if group:
+            _out.print(f"   {label}: " + ", ".join(f"{t} ({s:.2f})" for t, s in group))
+    if region is not None:
+        _out.print(f"   on Netflix {region.region}: {_where(match, region)}")
+
+
 def _where(match: Match, region: RegionView | None) -> str:
     if region is None:
         return ""
@@ -66,7 +92,10 @@ def match_dict(match: Match, region: RegionView | None = None) -> dict[str, obje
         "query_score": round(match.query_score, 4),
         "taste_score": None if match.taste_score is None else round(match.taste_score, 4),
         "watched": match.watched,
-        "why": match.why.summary(),
+        "why": _short_why(match),
+        "query_words": {field: list(words) for field, words in match.why.found},
+        "liked_near": [{"title": t, "similarity": round(s, 4)} for t, s in match.liked],
+        "disliked_near": [{"title": t, "similarity": round(s, 4)} for t, s in match.disliked],
         "availability": None
         if record is None
         else {
@@ -87,6 +116,7 @@ def matches(
     taste_weight: float | None = None,
     filters: Filters | None = None,
     region: RegionView | None = None,
+    full: bool = False,
 ) -> None:
     if as_json:
         emit_json([match_dict(m, region) for m in results])
@@ -117,13 +147,16 @@ def matches(
     for m in results:
         t = m.title
         name = f"{t.title} [dim](watched)[/]" if m.watched else t.title
-        cells = [str(m.rank), name, str(t.year or ""), t.type, f"{m.score:.3f}", m.why.summary()]
+        cells = [str(m.rank), name, str(t.year or ""), t.type, f"{m.score:.3f}", _short_why(m)]
         if m.taste_score is not None and taste_weight is not None:
             cells.append(f"{m.taste_score:.3f}")
         if region is not None:
             cells.append(_where(m, region))
         table.add_row(*cells)
     _out.print(table)
+    if full:
+        for m in results:
+            _full_why(m, taste_weight, region)
     if taste_weight is None:
         _out.print("[dim]score = query match (no viewing history imported, so taste is off)[/]")
     else:

@@ -45,3 +45,25 @@ def test_dev_set_stays_above_its_floor(finder: Finder) -> None:
     # Measured figures are in the README; this floor catches a broken pipeline, not noise.
     assert report.n >= 50
     assert report.hits[10] >= 0.5
+
+
+def test_explain_on_the_shipped_catalogue(
+    onnx_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["explain", "Breaking Bad", "--query", "chemistry teacher cooks meth"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "On Netflix NL: no evidence either way." in out
+    assert "It would be hidden: no evidence it is on Netflix in NL" in out
+    assert "rank 1." in out
+    assert run(["explain", "the last kingdom"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "On Netflix NL: NL top 10, 2021-07 (stale)" in out and "It would be shown." in out
+
+
+def test_similar_on_the_shipped_catalogue(
+    onnx_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["similar", "Rocky", "--any-region", "--json", "-n", "5"]) == 0
+    titles = [r["title"] for r in json.loads(capsys.readouterr().out)]
+    assert len(titles) == 5
+    assert not {"Rocky", "Rocky II", "Rocky III", "Rocky IV", "Rocky V"} & set(titles)
