@@ -266,7 +266,8 @@ def similar(
     finder = library.open_finder(
         paths.DEFAULT_CATALOG, settings.model, settings.encoder, render.exporting
     )
-    finder, _ = library.with_taste(finder, settings.half_life_days)
+    finder, taste = library.with_taste(finder, settings.half_life_days)
+    weight = settings.taste_weight if taste is not None else None
     row = resolve_title(finder.catalog, title)
     view = (
         None if any_region else library.open_availability(finder.catalog, region or settings.region)
@@ -279,8 +280,9 @@ def similar(
         region=view,
         include_unknown=include_unknown,
         diversity=settings.diversity,
+        taste_weight=weight or 0.0,
     )
-    render.matches(results, f"like {finder.catalog.title(row).title}", as_json, None, None, view)
+    render.matches(results, f"like {finder.catalog.title(row).title}", as_json, weight, None, view)
 
 
 @app.command()
