@@ -68,6 +68,12 @@ def ask(
     min_score: Annotated[
         float | None, typer.Option("--min-score", min=0, max=10, help="IMDb score, at least.")
     ] = None,
+    country: Annotated[
+        list[str] | None, typer.Option("--country", help="Made in (ISO code, repeatable).")
+    ] = None,
+    language: Annotated[
+        list[str] | None, typer.Option("--language", help="Spoken language (ISO code).")
+    ] = None,
     literal: Annotated[
         bool, typer.Option("--literal", help="Do not read filters out of the query text.")
     ] = False,
@@ -108,6 +114,8 @@ def ask(
         max_runtime=max_runtime,
         genres=tuple(g.lower() for g in genre or ()),
         exclude_genres=tuple(g.lower() for g in exclude_genre or ()),
+        countries=tuple(c.upper() for c in country or ()),
+        languages=tuple(lang.lower() for lang in language or ()),
         min_score=min_score,
     )
     parsed = ParsedQuery(query) if literal else parse_query(query)

@@ -15,6 +15,7 @@ from typing import Any, Final
 import numpy as np
 
 from moviefinder.catalog import Catalog, TitleType
+from moviefinder.errors import QueryError
 
 #: Words people use for a genre → the catalogue's genre names (one word may mean several).
 GENRE_WORDS: Final[dict[str, tuple[str, ...]]] = {
@@ -67,6 +68,7 @@ class Filters:
     genres: tuple[str, ...] = ()
     exclude_genres: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
     min_score: float | None = None
 
     def overridden_by(self, explicit: Filters) -> Filters:
@@ -95,9 +97,16 @@ class Filters:
                 ],
                 dtype=bool,
             )
-        if self.countries:
-            codes = set(self.countries)
-            keep &= np.array([bool(codes & set(c or ())) for c in catalog.columns["countries"]])
+        for name, listed in (("countries", self.countries), ("languages", self.languages)):
+            if listed:
+                column = catalog.columns[name]
+                if name == "languages" and not any(column):
+                    raise QueryError(
+                        "This catalogue records no spoken languages, so --language cannot filter"
+                        " it — try --country."
+                    )
+                codes = {w.upper() if name == "countries" else w.lower() for w in listed}
+                keep &= np.array([bool(codes & set(values or ())) for values in column])
         return keep
 
     def describe(self) -> list[str]:
@@ -114,6 +123,7 @@ class Filters:
         parts += [f"genre {g}" for g in self.genres]
         parts += [f"not {g}" for g in self.exclude_genres]
         parts += [f"from {c}" for c in self.countries]
+        parts += [f"spoken in {lang}" for lang in self.languages]
         if self.min_score is not None:
             parts.append(f"imdb score ≥ {self.min_score}")
         return parts

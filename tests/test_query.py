@@ -78,3 +78,21 @@ def test_cli_filters_and_understood_line(bundled: Path, capsys: pytest.CaptureFi
     assert run(["ask", "a 90s film about space", "--literal", "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 5
     assert run(["ask", "space", "--min-score", "11"]) == 2
+
+
+def test_country_and_language_filters(bundled: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["ask", "kingdom", "--country", "gb", "--json"]) == 0
+    assert [r["id"] for r in json.loads(capsys.readouterr().out)] == ["t:1"]
+    assert run(["ask", "kingdom", "--language", "ko"]) == 1
+    assert "records no spoken languages, so --language cannot filter it" in capsys.readouterr().err
+
+
+def test_language_filter_on_a_catalogue_that_has_them() -> None:
+    from moviefinder.catalog import Title
+
+    catalog = Catalog.of("c", (
+        Title(id="a", title="A", type="series", languages=("ko",)),
+        Title(id="b", title="B", type="series", languages=("en",)),
+    ))  # fmt: skip
+    mask = Filters(languages=("KO",)).mask(catalog)
+    assert mask is not None and mask.tolist() == [True, False]
