@@ -62,21 +62,29 @@ def write_availability(records: Iterable[Availability], path: Path) -> None:
             handle.write(json.dumps(asdict(record), ensure_ascii=False).encode() + b"\n")
 
 
-def read_availability(path: Path) -> list[Availability]:
-    """Records from PATH (none when it does not exist).
+def read_availability(path: Path, regions: Iterable[str] | None = None) -> list[Availability]:
+    """Records from PATH (none when it does not exist), only those for REGIONS if given.
 
     Raises:
         InputError: a line is not a record.
     """
     if not path.is_file():
         return []
+    # On the query path only one region matters: skip other regions' lines before parsing
+    # them (the US list alone is 6,000 lines), then check the parsed region exactly.
+    wanted = None if regions is None else set(regions)
+    marks = None if wanted is None else [f'"region": "{r}"' for r in wanted]
     records = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if marks is not None and not any(mark in line for mark in marks):
+            continue
         if line.strip():
             try:
-                records.append(Availability(**json.loads(line)))
+                record = Availability(**json.loads(line))
             except (TypeError, ValueError) as exc:
                 raise InputError(f"{path}:{number}: not an availability record ({exc})") from None
+            if wanted is None or record.region in wanted:
+                records.append(record)
     return records
 
 

@@ -151,10 +151,11 @@ def with_taste(finder: Finder, half_life_days: float) -> tuple[Finder, Taste | N
 
 def open_availability(catalog: Catalog, region: str) -> RegionView:
     """The evidence of what catalogue NAME has on Netflix in REGION."""
-    from moviefinder.availability import for_region, read_availability
+    from moviefinder.availability import EVERY_REGION, for_region, read_availability
 
     if catalog.name == paths.DEFAULT_CATALOG:
         path = paths.bundled_dir() / paths.AVAILABILITY_FILE
     else:
         path = paths.catalog_dir(catalog.name) / paths.AVAILABILITY_FILE
-    return for_region(read_availability(path), catalog, region.strip().upper())
+    code = region.strip().upper()
+    return for_region(read_availability(path, {code, EVERY_REGION}), catalog, code)

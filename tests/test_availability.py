@@ -118,3 +118,10 @@ def test_ask_filters_by_region(
         "No availability evidence for JP in this catalogue: showing every title."
         in capsys.readouterr().out
     )
+
+
+def test_reading_one_region_skips_the_others(tmp_path: Path) -> None:
+    path = tmp_path / "availability.jsonl"
+    write_availability(RECORDS, path)
+    assert {r.region for r in read_availability(path, {"NL", "*"})} == {"NL", "*"}
+    assert len(read_availability(path, {"US"})) == 1
