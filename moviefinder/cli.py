@@ -9,15 +9,13 @@ from typing import Annotated
 
 import typer
 
-from moviefinder import journal, library, paths, render
+from moviefinder import library, paths, render
 from moviefinder.config import load_settings
 from moviefinder.errors import ExitStatus, MovieFinderError
-from moviefinder.evaluation import evaluate, evaluate_taste, load_known_items
-from moviefinder.explain import taste_neighbours
-from moviefinder.history import for_profile, read_export
-from moviefinder.matching import resolve_title
 from moviefinder.query import Filters, ParsedQuery, decade_years, parse_query
-from moviefinder.taste import representatives
+
+# Commands other than `ask` import what they need inside themselves: every module imported
+# here is paid for by every `ask`.
 
 app = typer.Typer(
     help="What should I watch tonight? Describe it; moviefinder finds it.",
@@ -146,6 +144,8 @@ def eval_known_items(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Hit@1/5/10 and MRR of queries whose right answer is known."""
+    from moviefinder.evaluation import evaluate, load_known_items
+
     items = load_known_items(file)
     settings = load_settings()
     finder = library.open_finder(
@@ -167,6 +167,10 @@ def eval_taste(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Predict your most recent 20 % of titles from the rest: taste against popularity."""
+    from moviefinder import journal
+    from moviefinder.evaluation import evaluate_taste
+    from moviefinder.history import for_profile, read_export
+
     settings = load_settings()
     finder = library.open_finder(
         paths.DEFAULT_CATALOG, settings.model, settings.encoder, render.exporting
@@ -217,6 +221,8 @@ def import_history(
     ] = False,
 ) -> None:
     """Import your Netflix viewing history; importing the same file twice adds nothing."""
+    from moviefinder import journal
+
     catalog = library.open_catalog(paths.DEFAULT_CATALOG)
     render.import_report(journal.import_history(path, catalog, profile, replace))
 
@@ -224,6 +230,8 @@ def import_history(
 @history_app.callback()
 def history(ctx: typer.Context) -> None:
     """Show the imported history: most watched titles and what they matched."""
+    from moviefinder import journal
+
     if ctx.invoked_subcommand is None:
         stored = journal.load_journal()
         catalog = library.open_catalog(paths.DEFAULT_CATALOG)
@@ -238,6 +246,8 @@ def history_link(
     catalogue_id: Annotated[str, typer.Argument(help="Catalogue id, imdb id or exact title.")],
 ) -> None:
     """Match a history title to a catalogue title by hand (kept across re-imports)."""
+    from moviefinder import journal
+
     catalog = library.open_catalog(paths.DEFAULT_CATALOG)
     show, title_id = journal.link(history_title, catalogue_id, catalog)
     render.linked(show, catalog.title(catalog.find(title_id)[0]))
@@ -270,6 +280,8 @@ def similar(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Titles most like TITLE, with the same filters as ask."""
+    from moviefinder.matching import resolve_title
+
     settings = load_settings()
     finder = library.open_finder(
         paths.DEFAULT_CATALOG, settings.model, settings.encoder, render.exporting
@@ -303,6 +315,9 @@ def explain(
     region: Annotated[str | None, typer.Option("--region", help="Netflix country.")] = None,
 ) -> None:
     """Why a title ranks where it does, or why it is hidden."""
+    from moviefinder.explain import taste_neighbours
+    from moviefinder.matching import resolve_title
+
     settings = load_settings()
     finder = library.open_finder(
         paths.DEFAULT_CATALOG, settings.model, settings.encoder, render.exporting
@@ -333,6 +348,8 @@ def rate(
     verdict: Annotated[Verdict, typer.Argument(help="like, dislike, love or clear.")],
 ) -> None:
     """Tell moviefinder what you thought of a title; it outweighs what viewing suggests."""
+    from moviefinder import journal
+
     catalog = library.open_catalog(paths.DEFAULT_CATALOG)
     render.rated(journal.rate(title, verdict.value, catalog), verdict.value)
 
@@ -340,6 +357,8 @@ def rate(
 @app.command("taste")
 def show_taste() -> None:
     """Show your taste: strongest likes and dislikes, and your interests by their titles."""
+    from moviefinder.taste import representatives
+
     settings = load_settings()
     finder = library.open_finder(
         paths.DEFAULT_CATALOG, settings.model, settings.encoder, render.exporting

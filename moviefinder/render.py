@@ -12,14 +12,13 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
-from moviefinder.availability import RegionView
-from moviefinder.catalog import Catalog, Title
-from moviefinder.evaluation import EvalReport, TasteEvalReport
-from moviefinder.finder import Match
-from moviefinder.journal import ImportReport, Journal, ShowViews
-from moviefinder.query import Filters
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: rendering must not drag every core module into `ask`
+    from moviefinder.availability import RegionView
+    from moviefinder.catalog import Catalog, Title
+    from moviefinder.evaluation import EvalReport, TasteEvalReport
+    from moviefinder.finder import Match
+    from moviefinder.journal import ImportReport, Journal, ShowViews
+    from moviefinder.query import Filters
     from moviefinder.store import BuildReport  # pyarrow stays off the query path
     from moviefinder.taste import Taste
 

@@ -25,12 +25,14 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
 from moviefinder.catalog import Catalog
-from moviefinder.history import Rating, Viewing
+
+if TYPE_CHECKING:
+    from moviefinder.history import Rating, Viewing
 
 MAX_CLUSTERS: Final = 4
 DISLIKE_PUSH: Final = 0.5
