@@ -51,7 +51,7 @@ class ImportReport:
 
 
 def journal_dir() -> Path:
-    return paths.data_dir() / "history"
+    return paths.history_dir()
 
 
 def _when(text: str | None) -> datetime | None:

@@ -134,6 +134,8 @@ def catalog_stamp(name: str) -> str:
 
 def with_taste(finder: Finder, half_life_days: float) -> tuple[Finder, Taste | None]:
     """FINDER with the stored history's taste scores and watched titles; as it was without one."""
+    if not paths.history_dir().is_dir():
+        return finder, None  # no history yet: spare `ask` the import of the history modules
     from moviefinder import journal, taste
 
     stored = journal.load_journal()

@@ -29,6 +29,11 @@ def config_file() -> Path:
     return data_dir() / "config.toml"
 
 
+def history_dir() -> Path:
+    """The user's imported viewing history and ratings."""
+    return data_dir() / "history"
+
+
 def bundled_dir() -> Path:
     """The default catalogue shipped with the package.
 
