@@ -5,14 +5,18 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from moviefinder import library, paths, render
-from moviefinder.config import load_settings
+from moviefinder.config import Settings, load_settings
 from moviefinder.errors import ExitStatus, MovieFinderError
 from moviefinder.query import Filters, ParsedQuery, decade_years, parse_query
+
+if TYPE_CHECKING:
+    from moviefinder.finder import Finder
+    from moviefinder.taste import Taste
 
 # Commands other than `ask` import what they need inside themselves: every module imported
 # here is paid for by every `ask`.
@@ -39,13 +43,37 @@ class Kind(StrEnum):
     series = "series"
 
 
+# Options shared by ask and similar.
+Limit = Annotated[int, typer.Option("--limit", "-n", min=1, help="How many titles to show.")]
+KindOption = Annotated[Kind | None, typer.Option("--type", help="Only movies or only series.")]
+Region = Annotated[
+    str | None, typer.Option("--region", help="Netflix country, e.g. NL (default: config).")
+]
+AnyRegion = Annotated[bool, typer.Option("--any-region", help="Do not filter by availability.")]
+IncludeUnknown = Annotated[
+    bool, typer.Option("--include-unknown", help="Also titles with no evidence for the region (?).")
+]
+IncludeWatched = Annotated[
+    bool, typer.Option("--include-watched", help="Also show titles you have watched.")
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _finder(settings: Settings, history: bool = True) -> tuple[Finder, Taste | None]:
+    """The default catalogue's finder, with the user's taste unless HISTORY is off."""
+    finder = library.open_finder(
+        paths.DEFAULT_CATALOG, settings.model, settings.encoder, render.exporting
+    )
+    if not history:
+        return finder, None
+    return library.with_taste(finder, settings.half_life_days)
+
+
 @app.command()
 def ask(
     query: Annotated[str, typer.Argument(help="What you remember or want, in your own words.")],
-    limit: Annotated[
-        int, typer.Option("--limit", "-n", min=1, help="How many titles to show.")
-    ] = 10,
-    kind: Annotated[Kind | None, typer.Option("--type", help="Only movies or only series.")] = None,
+    limit: Limit = 10,
+    kind: KindOption = None,
     year_from: Annotated[int | None, typer.Option("--from", help="Released in or after.")] = None,
     year_to: Annotated[int | None, typer.Option("--to", help="Released in or before.")] = None,
     decade: Annotated[
@@ -75,32 +103,20 @@ def ask(
     literal: Annotated[
         bool, typer.Option("--literal", help="Do not read filters out of the query text.")
     ] = False,
-    region: Annotated[
-        str | None, typer.Option("--region", help="Netflix country, e.g. NL (default: config).")
-    ] = None,
-    any_region: Annotated[
-        bool, typer.Option("--any-region", help="Do not filter by availability.")
-    ] = False,
-    include_unknown: Annotated[
-        bool,
-        typer.Option("--include-unknown", help="Also titles with no evidence for the region (?)."),
-    ] = False,
+    region: Region = None,
+    any_region: AnyRegion = False,
+    include_unknown: IncludeUnknown = False,
     taste_weight: Annotated[
         float | None,
         typer.Option("--taste-weight", min=0.0, max=1.0, help="w in (1 − w)·query + w·taste."),
     ] = None,
-    include_watched: Annotated[
-        bool, typer.Option("--include-watched", help="Also show titles you have watched.")
-    ] = False,
+    include_watched: IncludeWatched = False,
     why: Annotated[bool, typer.Option("--why", help="Explain every result in full.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Find titles matching a description, blended with your taste once a history is imported."""
     settings = load_settings()
-    finder = library.open_finder(
-        paths.DEFAULT_CATALOG, settings.model, settings.encoder, render.exporting
-    )
-    finder, taste = library.with_taste(finder, settings.half_life_days)
+    finder, taste = _finder(settings)
     weight = settings.taste_weight if taste_weight is None else taste_weight
     if decade is not None:
         year_from, year_to = decade_years(decade)
@@ -141,16 +157,14 @@ def eval_known_items(
     file: Annotated[
         Path, typer.Argument(help='JSONL: {"query": …, "expected": [id, …]} per line.')
     ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Hit@1/5/10 and MRR of queries whose right answer is known."""
     from moviefinder.evaluation import evaluate, load_known_items
 
     items = load_known_items(file)
     settings = load_settings()
-    finder = library.open_finder(
-        paths.DEFAULT_CATALOG, settings.model, settings.encoder, render.exporting
-    )
+    finder, _ = _finder(settings, history=False)
     render.eval_report(evaluate(finder, items), as_json)
 
 
@@ -164,7 +178,7 @@ def eval_taste(
         str | None, typer.Option("--profile", help="Which profile of a full export.")
     ] = None,
     k: Annotated[int, typer.Option("--k", min=1, help="Cut-off for Recall@k and NDCG@k.")] = 10,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Predict your most recent 20 % of titles from the rest: taste against popularity."""
     from moviefinder import journal
@@ -172,9 +186,7 @@ def eval_taste(
     from moviefinder.history import for_profile, read_export
 
     settings = load_settings()
-    finder = library.open_finder(
-        paths.DEFAULT_CATALOG, settings.model, settings.encoder, render.exporting
-    )
+    finder, _ = _finder(settings, history=False)
     if history_file is None:
         stored = journal.load_journal()
         viewings, ratings = stored.viewings, stored.ratings
@@ -263,30 +275,19 @@ class Verdict(StrEnum):
 @app.command()
 def similar(
     title: Annotated[str, typer.Argument(help="A catalogue id or title (close spellings work).")],
-    limit: Annotated[
-        int, typer.Option("--limit", "-n", min=1, help="How many titles to show.")
-    ] = 10,
-    kind: Annotated[Kind | None, typer.Option("--type", help="Only movies or only series.")] = None,
-    region: Annotated[str | None, typer.Option("--region", help="Netflix country.")] = None,
-    any_region: Annotated[
-        bool, typer.Option("--any-region", help="No availability filter.")
-    ] = False,
-    include_unknown: Annotated[
-        bool, typer.Option("--include-unknown", help="Also titles with no evidence (?).")
-    ] = False,
-    include_watched: Annotated[
-        bool, typer.Option("--include-watched", help="Also titles you have watched.")
-    ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    limit: Limit = 10,
+    kind: KindOption = None,
+    region: Region = None,
+    any_region: AnyRegion = False,
+    include_unknown: IncludeUnknown = False,
+    include_watched: IncludeWatched = False,
+    as_json: AsJson = False,
 ) -> None:
     """Titles most like TITLE, with the same filters as ask."""
     from moviefinder.matching import resolve_title
 
     settings = load_settings()
-    finder = library.open_finder(
-        paths.DEFAULT_CATALOG, settings.model, settings.encoder, render.exporting
-    )
-    finder, taste = library.with_taste(finder, settings.half_life_days)
+    finder, taste = _finder(settings)
     weight = settings.taste_weight if taste is not None else None
     row = resolve_title(finder.catalog, title)
     view = (
@@ -319,10 +320,7 @@ def explain(
     from moviefinder.matching import resolve_title
 
     settings = load_settings()
-    finder = library.open_finder(
-        paths.DEFAULT_CATALOG, settings.model, settings.encoder, render.exporting
-    )
-    finder, profile = library.with_taste(finder, settings.half_life_days)
+    finder, profile = _finder(settings)
     row = resolve_title(finder.catalog, title)
     view = library.open_availability(finder.catalog, region or settings.region)
     parsed = parse_query(query) if query else None
@@ -360,10 +358,7 @@ def show_taste() -> None:
     from moviefinder.taste import representatives
 
     settings = load_settings()
-    finder = library.open_finder(
-        paths.DEFAULT_CATALOG, settings.model, settings.encoder, render.exporting
-    )
-    _, profile = library.with_taste(finder, settings.half_life_days)
+    finder, profile = _finder(settings)
     names = [] if profile is None else representatives(profile, finder.matrix)
     render.taste(profile, names, finder.catalog)
 
