@@ -12,6 +12,7 @@ import typer
 from moviefinder import library, paths, render
 from moviefinder.config import Settings, load_settings
 from moviefinder.errors import ExitStatus, MovieFinderError
+from moviefinder.finder import View
 from moviefinder.query import Filters, ParsedQuery, decade_years, parse_query
 
 if TYPE_CHECKING:
@@ -134,21 +135,26 @@ def ask(
     )
     parsed = ParsedQuery(query) if literal else parse_query(query)
     filters = parsed.filters.overridden_by(explicit)
-    view = (
+    area = (
         None if any_region else library.open_availability(finder.catalog, region or settings.region)
     )
-    results = finder.ask(
-        parsed.text,
+    view = View(
         limit=limit,
         filters=filters,
         taste_weight=weight if taste is not None else 0.0,
         include_watched=include_watched,
-        region=view,
+        region=area,
         include_unknown=include_unknown,
         diversity=settings.diversity,
     )
     render.matches(
-        results, query, as_json, weight if taste is not None else None, filters, view, why
+        finder.ask(parsed.text, view),
+        query,
+        as_json,
+        weight if taste is not None else None,
+        filters,
+        area,
+        why,
     )
 
 
@@ -290,20 +296,20 @@ def similar(
     finder, taste = _finder(settings)
     weight = settings.taste_weight if taste is not None else None
     row = resolve_title(finder.catalog, title)
-    view = (
+    area = (
         None if any_region else library.open_availability(finder.catalog, region or settings.region)
     )
-    results = finder.similar(
-        row,
+    view = View(
         limit=limit,
         filters=Filters(kind=None if kind is None else kind.value),
         include_watched=include_watched,
-        region=view,
+        region=area,
         include_unknown=include_unknown,
         diversity=settings.diversity,
         taste_weight=weight or 0.0,
     )
-    render.matches(results, f"like {finder.catalog.title(row).title}", as_json, weight, None, view)
+    results = finder.similar(row, view)
+    render.matches(results, f"like {finder.catalog.title(row).title}", as_json, weight, None, area)
 
 
 @app.command()
@@ -322,20 +328,20 @@ def explain(
     settings = load_settings()
     finder, profile = _finder(settings)
     row = resolve_title(finder.catalog, title)
-    view = library.open_availability(finder.catalog, region or settings.region)
+    area = library.open_availability(finder.catalog, region or settings.region)
     parsed = parse_query(query) if query else None
     weight = settings.taste_weight if profile is not None else 0.0
-    options = {"region": view, "taste_weight": weight}
-    if parsed is not None:
-        options["filters"] = parsed.filters
+    view = View(
+        region=area, taste_weight=weight, filters=None if parsed is None else parsed.filters
+    )
     render.explanation(
         finder.catalog.title(row),
-        view,
+        area,
         row in finder.watched,
         None if finder.taste is None else float(finder.taste[row]),
         None if profile is None else taste_neighbours(profile, finder.matrix, row),
-        None if parsed is None else finder.standing(row, parsed.text, **options),
-        finder.hidden_because(row, **options),
+        None if parsed is None else finder.standing(row, parsed.text, view),
+        finder.hidden_because(row, view),
         finder.catalog,
     )
 

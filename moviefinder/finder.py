@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 
@@ -45,6 +45,9 @@ class View:
             raise QueryError("--taste-weight must be between 0 and 1.")
 
 
+DEFAULT_VIEW: Final = View()
+
+
 @dataclass(frozen=True)
 class Match:
     """One ranked result with the numbers behind it."""
@@ -80,58 +83,54 @@ class Finder:
             raise QueryError("The query is empty — describe what you want to watch.")
         return rank.cosine_scores(self.matrix, self.encoder.encode(cleaned))
 
-    def ask(self, query: str, **view: Any) -> list[Match]:
+    def ask(self, query: str, view: View = DEFAULT_VIEW) -> list[Match]:
         """The best titles for QUERY: score = (1 − w)·query + w·taste, shown as VIEW says
         (see :class:`View`: limit, filters, taste weight, watched, region, diversity).
 
         Raises:
-            QueryError: the query is empty, the limit is not positive or w is outside 0..1.
+            QueryError: the query is empty.
         """
-        options = View(**view)
-        return self._ranked(self.query_scores([query])[0], query, options, ())
+        return self._ranked(self.query_scores([query])[0], query, view, ())
 
-    def similar(self, row: int, **view: Any) -> list[Match]:
+    def similar(self, row: int, view: View = DEFAULT_VIEW) -> list[Match]:
         """The titles nearest to catalogue ROW (itself and its franchise left out)."""
-        options = View(**view)
         source = self.catalog.title(row)
         scores = rank.cosine_scores(self.matrix, np.asarray(self.matrix[row], dtype=np.float32))
         key = franchise_key(source.title)
         titles = self.catalog.columns["title"]
         same = [i for i in range(len(titles)) if i == row or franchise_key(titles[i]) == key]
         described = " ".join((*source.genres, *source.keywords))
-        return self._ranked(scores, described, options, same)
+        return self._ranked(scores, described, view, same)
 
-    def standing(self, row: int, query: str, **view: Any) -> tuple[float, float, int]:
+    def standing(self, row: int, query: str, view: View = DEFAULT_VIEW) -> tuple[float, float, int]:
         """ROW's query score, blended score and rank for QUERY: among the titles VIEW would
         show when ROW is one of them, else among all titles."""
-        options = View(**view)
         query_scores = self.query_scores([query])[0]
-        scores = rank.blend(query_scores, self.taste, options.taste_weight)
-        mask = self._mask(options, len(scores), ())
+        scores = rank.blend(query_scores, self.taste, view.taste_weight)
+        mask = self._mask(view, len(scores), ())
         shown = mask if mask is not None and mask[row] else None
         position = rank.rank_of(scores, np.array([row]), shown)
         return float(query_scores[row]), float(scores[row]), int(position or 0)
 
-    def hidden_because(self, row: int, **view: Any) -> list[str]:
+    def hidden_because(self, row: int, view: View = DEFAULT_VIEW) -> list[str]:
         """Why ROW would not be shown under VIEW (empty: it would be)."""
-        options = View(**view)
         reasons = []
-        if row in self.watched and not options.include_watched:
+        if row in self.watched and not view.include_watched:
             reasons.append("you have watched it (--include-watched shows it)")
-        region = options.region
+        region = view.region
         if (
             region is not None
             and region.has_evidence
-            and not options.include_unknown
+            and not view.include_unknown
             and row not in region.best
         ):
             reasons.append(
                 f"no evidence it is on Netflix in {region.region} (--include-unknown shows it)"
             )
-        if options.filters is not None:
-            mask = options.filters.mask(self.catalog)
+        if view.filters is not None:
+            mask = view.filters.mask(self.catalog)
             if mask is not None and not mask[row]:
-                reasons.append(f"filtered out by: {', '.join(options.filters.describe())}")
+                reasons.append(f"filtered out by: {', '.join(view.filters.describe())}")
         return reasons
 
     def _neighbours(

@@ -5,7 +5,7 @@ import pytest
 from moviefinder.catalog import Catalog
 from moviefinder.errors import QueryError
 from moviefinder.explain import Explanation, content_words, explain_match
-from moviefinder.finder import Finder
+from moviefinder.finder import Finder, View
 from moviefinder.query import Filters
 from moviefinder.store import refresh
 from tests.conftest import FakeEncoder
@@ -18,7 +18,7 @@ def finder(catalog: Catalog, encoder: FakeEncoder) -> Finder:
 
 
 def test_ask_ranks_keyword_matches_first(finder: Finder) -> None:
-    results = finder.ask("vikings fight for king alfred", limit=3)
+    results = finder.ask("vikings fight for king alfred", View(limit=3))
     assert results[0].title.title == "The Last Kingdom"
     assert [m.rank for m in results] == [1, 2, 3]
     assert results[0].score == results[0].query_score
@@ -27,15 +27,15 @@ def test_ask_ranks_keyword_matches_first(finder: Finder) -> None:
 
 
 def test_ask_filters_by_type(finder: Finder) -> None:
-    movies = finder.ask("space rocket", limit=10, filters=Filters(kind="movie"))
+    movies = finder.ask("space rocket", View(limit=10, filters=Filters(kind="movie")))
     assert {m.title.type for m in movies} == {"movie"}
     assert [m.title.title for m in movies][:2] == ["Space Dogs", "Star Voyage"]
-    series = finder.ask("space rocket", limit=10, filters=Filters(kind="series"))
+    series = finder.ask("space rocket", View(limit=10, filters=Filters(kind="series")))
     assert {m.title.id for m in series} == {"t:1", "t:3"}
 
 
 def test_ask_limit_larger_than_catalogue(finder: Finder) -> None:
-    assert len(finder.ask("anything", limit=50)) == 5
+    assert len(finder.ask("anything", View(limit=50))) == 5
 
 
 @pytest.mark.parametrize("query", ["", "   ", "\n"])
@@ -70,5 +70,5 @@ def test_one_title_per_franchise(encoder: FakeEncoder) -> None:
     )
     catalog = Catalog.of("c", titles)
     finder = Finder(catalog, refresh(catalog, encoder, None)[0].matrix, encoder)
-    shown = [m.title.title for m in finder.ask("boxer philadelphia", limit=3)]
+    shown = [m.title.title for m in finder.ask("boxer philadelphia", View(limit=3))]
     assert len(shown) == 3 and sum(t.startswith("Rocky") for t in shown) == 1

@@ -8,7 +8,7 @@ import pytest
 
 from moviefinder.catalog import Catalog
 from moviefinder.cli import run
-from moviefinder.finder import Finder
+from moviefinder.finder import Finder, View
 from moviefinder.history import Rating, Viewing
 from moviefinder.store import refresh
 from moviefinder.taste import build_signals, build_taste, taste_scores
@@ -90,13 +90,13 @@ def test_cartoons_and_noir_become_two_centroids() -> None:
 def test_finder_hides_watched_and_blends(catalog: Catalog, matrix: np.ndarray) -> None:
     taste = np.array([0.9, 0.0, 0.0, 0.0, 0.0], dtype=np.float32)
     finder = Finder(catalog, matrix, FakeEncoder(), taste=taste, watched=frozenset({3}))
-    plain = finder.ask("space rocket", limit=5)
+    plain = finder.ask("space rocket", View(limit=5))
     assert "t:4" not in [m.title.id for m in plain] and len(plain) == 4
-    shown = finder.ask("space rocket", limit=5, include_watched=True)
+    shown = finder.ask("space rocket", View(limit=5, include_watched=True))
     assert shown[0].title.id == "t:4" and shown[0].watched
-    tasty = finder.ask("space rocket", limit=1, taste_weight=1.0)
+    tasty = finder.ask("space rocket", View(limit=1, taste_weight=1.0))
     assert tasty[0].title.id == "t:1" and tasty[0].score == pytest.approx(0.9)
-    blended = finder.ask("space rocket", limit=5, taste_weight=0.5)
+    blended = finder.ask("space rocket", View(limit=5, taste_weight=0.5))
     for m in blended:
         assert m.score == pytest.approx(
             0.5 * m.query_score + 0.5 * (m.taste_score or 0.0), abs=1e-6
