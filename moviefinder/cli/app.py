@@ -1,26 +1,36 @@
-"""The command line: parse options, call the core, hand results to render. No data work here."""
+"""The command line: parse options, call the core, hand results to render. No data work here.
+
+Commands other than `ask` import what they need inside themselves: every module imported
+here is paid for by every `ask`. Command groups live in their own modules beside this one.
+"""
 
 from __future__ import annotations
 
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from moviefinder import library, paths, render
-from moviefinder.config import Settings, load_settings
+from moviefinder.cli.catalog import catalog_app
+from moviefinder.cli.evaluate import eval_app
+from moviefinder.cli.history import history_app
+from moviefinder.cli.options import (
+    AnyRegion,
+    AsJson,
+    IncludeUnknown,
+    IncludeWatched,
+    KindOption,
+    Limit,
+    Region,
+    open_finder,
+)
+from moviefinder.config import load_settings
 from moviefinder.errors import ExitStatus, MovieFinderError
 from moviefinder.finder import View
 from moviefinder.query import Filters, ParsedQuery, decade_years, parse_query
-
-if TYPE_CHECKING:
-    from moviefinder.finder import Finder
-    from moviefinder.taste import Taste
-
-# Commands other than `ask` import what they need inside themselves: every module imported
-# here is paid for by every `ask`.
 
 app = typer.Typer(
     help="What should I watch tonight? Describe it; moviefinder finds it.",
@@ -28,46 +38,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-catalog_app = typer.Typer(help="Manage catalogues and their embeddings.", no_args_is_help=True)
-eval_app = typer.Typer(help="Measure how well moviefinder finds things.", no_args_is_help=True)
-history_app = typer.Typer(
-    help="Your imported viewing history: what was watched and how it matched the catalogue.",
-    invoke_without_command=True,
-)
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(eval_app, name="eval")
 app.add_typer(history_app, name="history")
-
-
-class Kind(StrEnum):
-    movie = "movie"
-    series = "series"
-
-
-# Options shared by ask and similar.
-Limit = Annotated[int, typer.Option("--limit", "-n", min=1, help="How many titles to show.")]
-KindOption = Annotated[Kind | None, typer.Option("--type", help="Only movies or only series.")]
-Region = Annotated[
-    str | None, typer.Option("--region", help="Netflix country, e.g. NL (default: config).")
-]
-AnyRegion = Annotated[bool, typer.Option("--any-region", help="Do not filter by availability.")]
-IncludeUnknown = Annotated[
-    bool, typer.Option("--include-unknown", help="Also titles with no evidence for the region (?).")
-]
-IncludeWatched = Annotated[
-    bool, typer.Option("--include-watched", help="Also show titles you have watched.")
-]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-
-
-def _finder(settings: Settings, history: bool = True) -> tuple[Finder, Taste | None]:
-    """The default catalogue's finder, with the user's taste unless HISTORY is off."""
-    finder = library.open_finder(
-        paths.DEFAULT_CATALOG, settings.model, settings.encoder, render.exporting
-    )
-    if not history:
-        return finder, None
-    return library.with_taste(finder, settings.half_life_days)
 
 
 @app.command()
@@ -117,7 +90,7 @@ def ask(
 ) -> None:
     """Find titles matching a description, blended with your taste once a history is imported."""
     settings = load_settings()
-    finder, taste = _finder(settings)
+    finder, taste = open_finder(settings)
     weight = settings.taste_weight if taste_weight is None else taste_weight
     if decade is not None:
         year_from, year_to = decade_years(decade)
@@ -158,71 +131,6 @@ def ask(
     )
 
 
-@eval_app.command("known-items")
-def eval_known_items(
-    file: Annotated[
-        Path, typer.Argument(help='JSONL: {"query": …, "expected": [id, …]} per line.')
-    ],
-    as_json: AsJson = False,
-) -> None:
-    """Hit@1/5/10 and MRR of queries whose right answer is known."""
-    from moviefinder.evaluation import evaluate, load_known_items
-
-    items = load_known_items(file)
-    settings = load_settings()
-    finder, _ = _finder(settings, history=False)
-    render.eval_report(evaluate(finder, items), as_json)
-
-
-@eval_app.command("taste")
-def eval_taste(
-    history_file: Annotated[
-        Path | None,
-        typer.Argument(help="A Netflix export to test on; default: your imported history."),
-    ] = None,
-    profile: Annotated[
-        str | None, typer.Option("--profile", help="Which profile of a full export.")
-    ] = None,
-    k: Annotated[int, typer.Option("--k", min=1, help="Cut-off for Recall@k and NDCG@k.")] = 10,
-    as_json: AsJson = False,
-) -> None:
-    """Predict your most recent 20 % of titles from the rest: taste against popularity."""
-    from moviefinder import journal
-    from moviefinder.evaluation import evaluate_taste
-    from moviefinder.history import for_profile, read_export
-
-    settings = load_settings()
-    finder, _ = _finder(settings, history=False)
-    if history_file is None:
-        stored = journal.load_journal()
-        viewings, ratings = stored.viewings, stored.ratings
-        rows = journal.resolve(stored, finder.catalog, library.catalog_stamp(finder.catalog.name))
-    else:
-        export = for_profile(read_export(history_file), profile)
-        viewings, ratings = export.viewings, export.ratings
-        titles = [v.title for v in viewings] + [r.title for r in ratings]
-        rows = journal.match_rows(titles, finder.catalog)
-    report = evaluate_taste(
-        viewings, ratings, rows, finder.catalog, finder.matrix, settings.half_life_days, k
-    )
-    render.taste_report(report, as_json)
-
-
-@catalog_app.command("build")
-def catalog_build(
-    force: Annotated[
-        bool, typer.Option("--force", help="Re-embed everything (needed to switch models).")
-    ] = False,
-) -> None:
-    """Embed new or changed titles of the catalogue with the configured model."""
-    settings = load_settings()
-    with render.progress("embedding") as update:
-        report = library.build(
-            paths.DEFAULT_CATALOG, settings.model, settings.encoder, force=force, progress=update
-        )
-    render.build_report(report, str(paths.catalog_dir(paths.DEFAULT_CATALOG)))
-
-
 @app.command("import-history")
 def import_history(
     path: Annotated[
@@ -243,32 +151,6 @@ def import_history(
 
     catalog = library.open_catalog(paths.DEFAULT_CATALOG)
     render.import_report(journal.import_history(path, catalog, profile, replace))
-
-
-@history_app.callback()
-def history(ctx: typer.Context) -> None:
-    """Show the imported history: most watched titles and what they matched."""
-    from moviefinder import journal
-
-    if ctx.invoked_subcommand is None:
-        stored = journal.load_journal()
-        catalog = library.open_catalog(paths.DEFAULT_CATALOG)
-        render.history(
-            stored, journal.watched_shows(stored.viewings, stored.links, catalog), catalog
-        )
-
-
-@history_app.command("link")
-def history_link(
-    history_title: Annotated[str, typer.Argument(help="The title as your history shows it.")],
-    catalogue_id: Annotated[str, typer.Argument(help="Catalogue id, imdb id or exact title.")],
-) -> None:
-    """Match a history title to a catalogue title by hand (kept across re-imports)."""
-    from moviefinder import journal
-
-    catalog = library.open_catalog(paths.DEFAULT_CATALOG)
-    show, title_id = journal.link(history_title, catalogue_id, catalog)
-    render.linked(show, catalog.title(catalog.find(title_id)[0]))
 
 
 class Verdict(StrEnum):
@@ -293,7 +175,7 @@ def similar(
     from moviefinder.matching import resolve_title
 
     settings = load_settings()
-    finder, taste = _finder(settings)
+    finder, taste = open_finder(settings)
     weight = settings.taste_weight if taste is not None else None
     row = resolve_title(finder.catalog, title)
     area = (
@@ -326,7 +208,7 @@ def explain(
     from moviefinder.matching import resolve_title
 
     settings = load_settings()
-    finder, profile = _finder(settings)
+    finder, profile = open_finder(settings)
     row = resolve_title(finder.catalog, title)
     area = library.open_availability(finder.catalog, region or settings.region)
     parsed = parse_query(query) if query else None
@@ -364,7 +246,7 @@ def show_taste() -> None:
     from moviefinder.taste import representatives
 
     settings = load_settings()
-    finder, profile = _finder(settings)
+    finder, profile = open_finder(settings)
     names = [] if profile is None else representatives(profile, finder.matrix)
     render.taste(profile, names, finder.catalog)
 

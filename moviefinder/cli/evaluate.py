@@ -1,0 +1,64 @@
+"""`moviefinder eval …`: measure how well moviefinder finds things."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from moviefinder import library, render
+from moviefinder.cli.options import AsJson, open_finder
+from moviefinder.config import load_settings
+
+eval_app = typer.Typer(help="Measure how well moviefinder finds things.", no_args_is_help=True)
+
+
+@eval_app.command("known-items")
+def eval_known_items(
+    file: Annotated[
+        Path, typer.Argument(help='JSONL: {"query": …, "expected": [id, …]} per line.')
+    ],
+    as_json: AsJson = False,
+) -> None:
+    """Hit@1/5/10 and MRR of queries whose right answer is known."""
+    from moviefinder.evaluation import evaluate, load_known_items
+
+    items = load_known_items(file)
+    settings = load_settings()
+    finder, _ = open_finder(settings, history=False)
+    render.eval_report(evaluate(finder, items), as_json)
+
+
+@eval_app.command("taste")
+def eval_taste(
+    history_file: Annotated[
+        Path | None,
+        typer.Argument(help="A Netflix export to test on; default: your imported history."),
+    ] = None,
+    profile: Annotated[
+        str | None, typer.Option("--profile", help="Which profile of a full export.")
+    ] = None,
+    k: Annotated[int, typer.Option("--k", min=1, help="Cut-off for Recall@k and NDCG@k.")] = 10,
+    as_json: AsJson = False,
+) -> None:
+    """Predict your most recent 20 % of titles from the rest: taste against popularity."""
+    from moviefinder import journal
+    from moviefinder.evaluation import evaluate_taste
+    from moviefinder.history import for_profile, read_export
+
+    settings = load_settings()
+    finder, _ = open_finder(settings, history=False)
+    if history_file is None:
+        stored = journal.load_journal()
+        viewings, ratings = stored.viewings, stored.ratings
+        rows = journal.resolve(stored, finder.catalog, library.catalog_stamp(finder.catalog.name))
+    else:
+        export = for_profile(read_export(history_file), profile)
+        viewings, ratings = export.viewings, export.ratings
+        titles = [v.title for v in viewings] + [r.title for r in ratings]
+        rows = journal.match_rows(titles, finder.catalog)
+    report = evaluate_taste(
+        viewings, ratings, rows, finder.catalog, finder.matrix, settings.half_life_days, k
+    )
+    render.taste_report(report, as_json)

@@ -1,0 +1,40 @@
+"""`moviefinder history …`: the imported viewing history and hand-made matches."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from moviefinder import library, paths, render
+
+history_app = typer.Typer(
+    help="Your imported viewing history: what was watched and how it matched the catalogue.",
+    invoke_without_command=True,
+)
+
+
+@history_app.callback()
+def history(ctx: typer.Context) -> None:
+    """Show the imported history: most watched titles and what they matched."""
+    from moviefinder import journal
+
+    if ctx.invoked_subcommand is None:
+        stored = journal.load_journal()
+        catalog = library.open_catalog(paths.DEFAULT_CATALOG)
+        render.history(
+            stored, journal.watched_shows(stored.viewings, stored.links, catalog), catalog
+        )
+
+
+@history_app.command("link")
+def history_link(
+    history_title: Annotated[str, typer.Argument(help="The title as your history shows it.")],
+    catalogue_id: Annotated[str, typer.Argument(help="Catalogue id, imdb id or exact title.")],
+) -> None:
+    """Match a history title to a catalogue title by hand (kept across re-imports)."""
+    from moviefinder import journal
+
+    catalog = library.open_catalog(paths.DEFAULT_CATALOG)
+    show, title_id = journal.link(history_title, catalogue_id, catalog)
+    render.linked(show, catalog.title(catalog.find(title_id)[0]))

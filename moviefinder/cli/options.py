@@ -1,0 +1,46 @@
+"""What several commands share: option types and opening the default catalogue's finder."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from moviefinder import library, paths, render
+from moviefinder.config import Settings
+
+if TYPE_CHECKING:
+    from moviefinder.finder import Finder
+    from moviefinder.taste import Taste
+
+
+class Kind(StrEnum):
+    movie = "movie"
+    series = "series"
+
+
+# Options shared by ask and similar.
+Limit = Annotated[int, typer.Option("--limit", "-n", min=1, help="How many titles to show.")]
+KindOption = Annotated[Kind | None, typer.Option("--type", help="Only movies or only series.")]
+Region = Annotated[
+    str | None, typer.Option("--region", help="Netflix country, e.g. NL (default: config).")
+]
+AnyRegion = Annotated[bool, typer.Option("--any-region", help="Do not filter by availability.")]
+IncludeUnknown = Annotated[
+    bool, typer.Option("--include-unknown", help="Also titles with no evidence for the region (?).")
+]
+IncludeWatched = Annotated[
+    bool, typer.Option("--include-watched", help="Also show titles you have watched.")
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def open_finder(settings: Settings, history: bool = True) -> tuple[Finder, Taste | None]:
+    """The default catalogue's finder, with the user's taste unless HISTORY is off."""
+    finder = library.open_finder(
+        paths.DEFAULT_CATALOG, settings.model, settings.encoder, render.exporting
+    )
+    if not history:
+        return finder, None
+    return library.with_taste(finder, settings.half_life_days)
