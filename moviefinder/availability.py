@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -115,6 +116,19 @@ def for_region(records: Sequence[Availability], catalog: Catalog, region: str) -
         ):
             best[row] = record
     return RegionView(region, best)
+
+
+def evidence_counts(records: Iterable[Availability], catalog: Catalog) -> dict[str, dict[str, int]]:
+    """Catalogue titles with evidence, per region and then per source: {"NL": {"netflix-…": n}}."""
+    ids = set(catalog.columns["id"])
+    seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for record in records:
+        if record.id in ids:
+            seen[record.region][record.source].add(record.id)
+    return {
+        region: {source: len(titles) for source, titles in sorted(by_source.items())}
+        for region, by_source in sorted(seen.items())
+    }
 
 
 # --- evidence for the default catalogue ------------------------------------------------------

@@ -114,6 +114,16 @@ def franchise_key(title: str) -> str:
     return normalise_title(_SEQUEL.sub("", head.strip()))
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """What a catalogue holds beyond the bare facts."""
+
+    titles: int
+    with_synopsis: int
+    with_keywords: int
+    with_alt_titles: int
+
+
 @dataclass(frozen=True, eq=False)
 class Catalog:
     """A named, ordered collection of titles held as columns; row i is row i of its matrix.
@@ -163,6 +173,19 @@ class Catalog:
             for key in keys:
                 index[key].append(row)
         return dict(index)
+
+    def coverage(self) -> Coverage:
+        """How many titles carry our own words and other names (reads four columns)."""
+
+        def filled(field: str) -> int:
+            return sum(1 for value in self.columns[field] if value is not None and len(value))
+
+        return Coverage(
+            titles=len(self),
+            with_synopsis=filled("synopsis"),
+            with_keywords=filled("keywords"),
+            with_alt_titles=filled("alt_titles"),
+        )
 
     def find(self, ref: str) -> list[int]:
         """Rows for REF: a catalogue id, an imdb id, ``tmdb:<id>``, or a title (any case).

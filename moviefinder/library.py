@@ -7,14 +7,14 @@ The default catalogue ships inside the package (titles and embeddings for the pa
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from moviefinder import paths, snapshot
-from moviefinder.catalog import Catalog
+from moviefinder.catalog import Catalog, Coverage
 from moviefinder.embed import load_encoder
 from moviefinder.errors import CatalogError, StoreError
 from moviefinder.finder import Finder
@@ -151,13 +151,36 @@ def with_taste(finder: Finder, half_life_days: float) -> tuple[Finder, Taste | N
     return replace(finder, taste=scores, watched=watched, profile=profile), profile
 
 
+def availability_path(name: str) -> Path:
+    """Where catalogue NAME keeps its availability evidence."""
+    if name == paths.DEFAULT_CATALOG:
+        return paths.bundled_dir() / paths.AVAILABILITY_FILE
+    return paths.catalog_dir(name) / paths.AVAILABILITY_FILE
+
+
 def open_availability(catalog: Catalog, region: str) -> RegionView:
-    """The evidence of what catalogue NAME has on Netflix in REGION."""
+    """The evidence of what CATALOG has on Netflix in REGION."""
     from moviefinder.availability import EVERY_REGION, for_region, read_availability
 
-    if catalog.name == paths.DEFAULT_CATALOG:
-        path = paths.bundled_dir() / paths.AVAILABILITY_FILE
-    else:
-        path = paths.catalog_dir(catalog.name) / paths.AVAILABILITY_FILE
     code = region.strip().upper()
+    path = availability_path(catalog.name)
     return for_region(read_availability(path, {code, EVERY_REGION}), catalog, code)
+
+
+@dataclass(frozen=True)
+class CatalogInfo:
+    """What catalogue NAME holds: its coverage and its availability evidence."""
+
+    name: str
+    coverage: Coverage
+    #: Titles with evidence, per region ("*" = every region) and source.
+    availability: dict[str, dict[str, int]]
+
+
+def catalog_info(name: str = paths.DEFAULT_CATALOG) -> CatalogInfo:
+    """Count what catalogue NAME holds (reads its metadata and all its availability records)."""
+    from moviefinder.availability import evidence_counts, read_availability
+
+    catalog = open_catalog(name)
+    records = read_availability(availability_path(name))
+    return CatalogInfo(name, catalog.coverage(), evidence_counts(records, catalog))

@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import asdict
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:  # types only: rendering must not drag every core module into 
     from moviefinder.evaluation import EvalReport, TasteEvalReport
     from moviefinder.finder import Match
     from moviefinder.journal import ImportReport, Journal, ShowViews
+    from moviefinder.library import CatalogInfo
     from moviefinder.query import Filters
     from moviefinder.store import BuildReport  # pyarrow stays off the query path
     from moviefinder.taste import Taste
@@ -348,6 +350,26 @@ def build_report(report: BuildReport, where: str) -> None:
         f"{report.titles} titles: embedded {report.embedded}, reused {report.reused}, "
         f"dropped {report.removed} → {where}"
     )
+
+
+def catalog_info(info: CatalogInfo, as_json: bool) -> None:
+    cover = info.coverage
+    if as_json:
+        emit_json({"catalog": info.name, **asdict(cover), "availability": info.availability})
+        return
+    _out.print(f"catalogue {info.name}: {cover.titles} titles")
+    for label, count in [
+        ("with a synopsis", cover.with_synopsis),
+        ("with keywords", cover.with_keywords),
+        ("with other titles", cover.with_alt_titles),
+    ]:
+        _out.print(f"  {label:<18} {count:>6}  ({count / max(cover.titles, 1):.0%})")
+    table = Table("region", "source", "titles with evidence", title="availability")
+    for region, by_source in info.availability.items():
+        for source, count in by_source.items():
+            place = "every region" if region == "*" else region
+            table.add_row(place, source, str(count))
+    _out.print(table)
 
 
 def locations(rows: Sequence[tuple[str, str]]) -> None:

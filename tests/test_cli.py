@@ -220,3 +220,36 @@ def test_bad_config_is_one_line(
     (home / "config.toml").write_text("taste_weight = 7", encoding="utf-8")
     assert run(["ask", "space"]) == 1
     assert capsys.readouterr().err == "Error: taste_weight must be between 0 and 1, not 7.0\n"
+
+
+def test_catalog_info_counts_words_and_evidence(
+    bundled: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from moviefinder.availability import Availability, write_availability
+
+    write_availability(
+        [
+            Availability("t:1", "NL", "netflix", "netflix-top10-nl-weekly", "2021-07", "2021-08"),
+            Availability("t:1", "*", "netflix", "netflix-original", "2026-11-22", "2026-11-22"),
+            Availability("t:2", "NL", "netflix", "netflix-top10-nl-weekly", "2022-01", "2022-01"),
+            Availability("t:2", "NL", "netflix", "netflix-top10-nl-daily", "2025-10", "2025-11"),
+            Availability("gone:9", "NL", "netflix", "netflix-top10-nl-daily", "2025-10", "2025-11"),
+        ],
+        bundled / paths.AVAILABILITY_FILE,
+    )
+    assert run(["catalog", "info", "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info == {
+        "catalog": "default",
+        "titles": 5,
+        "with_synopsis": 5,
+        "with_keywords": 5,
+        "with_alt_titles": 0,
+        "availability": {
+            "*": {"netflix-original": 1},
+            "NL": {"netflix-top10-nl-daily": 1, "netflix-top10-nl-weekly": 2},
+        },
+    }
+    assert run(["catalog", "info"]) == 0
+    out = capsys.readouterr().out
+    assert "catalogue default: 5 titles" in out and "netflix-top10-nl-weekly" in out

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from moviefinder import library, paths, render
+from moviefinder.cli.options import AsJson
 from moviefinder.config import load_settings
 
 catalog_app = typer.Typer(help="Manage catalogues and their embeddings.", no_args_is_help=True)
@@ -25,3 +26,9 @@ def catalog_build(
             paths.DEFAULT_CATALOG, settings.model, settings.encoder, force=force, progress=update
         )
     render.build_report(report, str(paths.catalog_dir(paths.DEFAULT_CATALOG)))
+
+
+@catalog_app.command("info")
+def catalog_info(as_json: AsJson = False) -> None:
+    """What the catalogue holds: titles, synopses, keywords, other titles, availability."""
+    render.catalog_info(library.catalog_info(paths.DEFAULT_CATALOG), as_json)
