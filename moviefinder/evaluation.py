@@ -1,4 +1,5 @@
-"""Known-item evaluation: does the title someone describes come back near the top?"""
+"""Evaluation: does the title someone describes come back near the top (known items), does taste
+predict what was watched next, and how much of a real history does the catalogue know?"""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from moviefinder.catalog import Catalog
 from moviefinder.errors import InputError
 from moviefinder.finder import Finder
 from moviefinder.history import Rating, Viewing
+from moviefinder.journal import watched_shows
 from moviefinder.taste import build_signals, build_taste, taste_scores
 
 CUTOFFS: Final = (1, 5, 10)
@@ -199,3 +201,22 @@ def evaluate_taste(
         taste=_ranking_scores(rank.top_k(taste, k, candidates), held_out, k),
         popularity=_ranking_scores(rank.top_k(votes, k, candidates), held_out, k),
     )
+
+
+@dataclass(frozen=True)
+class HistoryCoverage:
+    """How much of one viewing history the catalogue knows, counted in distinct titles."""
+
+    name: str
+    titles: int
+    matched: int
+    with_synopsis: int
+
+
+def history_coverage(name: str, viewings: Sequence[Viewing], catalog: Catalog) -> HistoryCoverage:
+    """Count VIEWINGS' distinct shows and films, those matching CATALOG, and those with our
+    synopsis (episodes count once, under their show)."""
+    shows = watched_shows(tuple(viewings), {}, catalog)
+    rows = [s.match.row for s in shows if s.match.row is not None]
+    synopses = catalog.columns["synopsis"]
+    return HistoryCoverage(name, len(shows), len(rows), sum(1 for row in rows if synopses[row]))

@@ -16,7 +16,7 @@ from rich.table import Table
 if TYPE_CHECKING:  # types only: rendering must not drag every core module into `ask`
     from moviefinder.availability import RegionView
     from moviefinder.catalog import Catalog, Title
-    from moviefinder.evaluation import EvalReport, TasteEvalReport
+    from moviefinder.evaluation import EvalReport, HistoryCoverage, TasteEvalReport
     from moviefinder.finder import Match
     from moviefinder.journal import ImportReport, Journal, ShowViews
     from moviefinder.library import CatalogInfo
@@ -182,6 +182,32 @@ def eval_report(report: EvalReport, as_json: bool) -> None:
     _out.print(table)
     hits = "  ".join(f"Hit@{k} {v:.3f}" for k, v in report.hits.items())
     _out.print(f"n {report.n}  {hits}  MRR {report.mrr:.3f}")
+
+
+def coverage(found: Sequence[HistoryCoverage], as_json: bool) -> None:
+    total = (
+        sum(c.titles for c in found),
+        sum(c.matched for c in found),
+        sum(c.with_synopsis for c in found),
+    )
+    if as_json:
+        rows = [asdict(c) for c in found]
+        emit_json(
+            {
+                "histories": rows,
+                "total": dict(zip(("titles", "matched", "with_synopsis"), total, strict=True)),
+            }
+        )
+        return
+    table = Table("titles", "matched", "with synopsis", show_edge=False)
+    table.add_column("history", overflow="fold")
+    for name, titles, matched, with_synopsis in [
+        *((c.name, c.titles, c.matched, c.with_synopsis) for c in found),
+        ("total", *total),
+    ]:
+        share = f"{with_synopsis} ({with_synopsis / max(titles, 1):.0%})"
+        table.add_row(str(titles), f"{matched} ({matched / max(titles, 1):.0%})", share, name)
+    _out.print(table)
 
 
 def import_report(report: ImportReport) -> None:

@@ -253,3 +253,20 @@ def test_catalog_info_counts_words_and_evidence(
     assert run(["catalog", "info"]) == 0
     out = capsys.readouterr().out
     assert "catalogue default: 5 titles" in out and "netflix-top10-nl-weekly" in out
+
+
+def test_eval_coverage_counts_distinct_titles(
+    bundled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "NetflixViewingHistory.csv"
+    export.write_text(
+        'Title,Date\n"The Last Kingdom: Seizoen 1: Aflevering 1","01-02-21"\n'
+        '"The Last Kingdom: Seizoen 1: Aflevering 2","02-02-21"\n'
+        '"Heat","03-02-21"\n"A Film Nobody Knows","04-02-21"\n',
+        encoding="utf-8",
+    )
+    assert run(["eval", "coverage", str(export), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["total"] == {"titles": 3, "matched": 2, "with_synopsis": 2}
+    assert run(["eval", "coverage", str(tmp_path / "missing.csv")]) == 1
+    assert "No such file or folder" in capsys.readouterr().err

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from moviefinder import library, render
+from moviefinder import library, paths, render
 from moviefinder.cli.options import AsJson, open_finder
 from moviefinder.config import load_settings
 
@@ -62,3 +62,19 @@ def eval_taste(
         viewings, ratings, rows, finder.catalog, finder.matrix, settings.half_life_days, k
     )
     render.taste_report(report, as_json)
+
+
+@eval_app.command("coverage")
+def eval_coverage(
+    exports: Annotated[
+        list[Path], typer.Argument(help="Netflix exports (CSV, folder or .zip), all profiles.")
+    ],
+    as_json: AsJson = False,
+) -> None:
+    """How many titles of real histories match the catalogue, and how many have a synopsis."""
+    from moviefinder.evaluation import history_coverage
+    from moviefinder.history import read_export
+
+    catalog = library.open_catalog(paths.DEFAULT_CATALOG)
+    found = [history_coverage(str(p), read_export(p).viewings, catalog) for p in exports]
+    render.coverage(found, as_json)
