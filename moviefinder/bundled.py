@@ -30,7 +30,7 @@ from moviefinder.importers.netflix_titles import read_netflix_titles
 
 NOTES_FILE: Final = "notes.jsonl"
 #: When our notes (and so their Netflix-original flags) were last reviewed: the originals' date.
-NOTES_REVIEWED: Final = "2026-11-22"
+NOTES_REVIEWED: Final = "2026-11-23"
 WEEKLY_TOP10: Final = "availability/nl_top10_weekly_2021_2022.tsv"
 DAILY_TOP10: Final = "availability/nl_top10_daily_2025_2026.csv"
 JUSTWATCH_FILE: Final = "catalogs/netflix_justwatch_2023_titles.csv"

@@ -20,6 +20,7 @@ from moviefinder.finder import Finder
 from moviefinder.history import Rating, Viewing
 from moviefinder.journal import watched_shows
 from moviefinder.taste import build_signals, build_taste, taste_scores
+from moviefinder.translation import render_query
 
 CUTOFFS: Final = (1, 5, 10)
 _QUERY_BATCH: Final = 256
@@ -49,10 +50,13 @@ class EvalReport:
     hits: dict[int, float]
     mrr: float
     per_query: tuple[QueryOutcome, ...]
+    #: Queries left out because none of their answers is in the catalogue (``answerable_only``).
+    left_out: int = 0
 
     def as_dict(self) -> dict[str, object]:
         return {
             "n": self.n,
+            "left_out": self.left_out,
             **{f"hit@{k}": v for k, v in self.hits.items()},
             "mrr": self.mrr,
             "per_query": [
@@ -68,7 +72,8 @@ class EvalReport:
 
 
 def load_known_items(path: Path) -> list[KnownItem]:
-    """Read JSONL lines ``{"query": "…", "expected": ["tt4179452", …]}``.
+    """Read JSONL lines ``{"query": "…", "expected": ["tt4179452", …]}``; tip-of-the-tongue
+    lines ``{"query": "…", "answer_imdb_id": "tt…", "answer_tmdb_id": 123}`` work as they are.
 
     Raises:
         InputError: missing file, bad JSON, or a line without a query or expected list.
@@ -89,6 +94,8 @@ def load_known_items(path: Path) -> list[KnownItem]:
             raise InputError(f"{path}:{number}: not valid JSON ({exc.msg}).") from None
         query = record.get("query") if isinstance(record, dict) else None
         expected = record.get("expected") if isinstance(record, dict) else None
+        if expected is None and isinstance(record, dict):
+            expected = _answers(record)
         if isinstance(expected, str):
             expected = [expected]
         if not isinstance(query, str) or not query.strip():
@@ -105,12 +112,29 @@ def load_known_items(path: Path) -> list[KnownItem]:
     return items
 
 
-def evaluate(finder: Finder, items: Sequence[KnownItem]) -> EvalReport:
-    """Rank the whole catalogue for each item's query (query score only: no taste, no filters)."""
+def _answers(record: Mapping[str, object]) -> list[str] | None:
+    """The expected references of a tip-of-the-tongue record, or None when it names none."""
+    found = [str(record[k]) for k in ("answer_imdb_id",) if record.get(k)]
+    if record.get("answer_tmdb_id") not in (None, ""):
+        found.append(f"tmdb:{record['answer_tmdb_id']}")
+    return found or None
+
+
+def evaluate(
+    finder: Finder, items: Sequence[KnownItem], answerable_only: bool = False
+) -> EvalReport:
+    """Rank the whole catalogue for each item's query (query score only: no taste, no filters;
+    Dutch queries are read in English, as `ask` reads them). ANSWERABLE_ONLY leaves out the
+    items none of whose answers is in the catalogue, instead of counting them as misses."""
+    total = len(items)
+    if answerable_only:
+        items = [i for i in items if any(finder.catalog.find(ref) for ref in i.expected)]
+        if not items:
+            raise InputError("None of these queries has its answer in the catalogue.")
     outcomes = []
     for start in range(0, len(items), _QUERY_BATCH):
         batch = items[start : start + _QUERY_BATCH]
-        scores = finder.query_scores([item.query for item in batch])
+        scores = finder.query_scores([render_query(item.query).text for item in batch])
         for item, row_scores in zip(batch, scores, strict=True):
             rows = np.array(sorted({r for ref in item.expected for r in finder.catalog.find(ref)}))
             position = rank.rank_of(row_scores, rows.astype(np.int64)) if len(rows) else None
@@ -119,7 +143,7 @@ def evaluate(finder: Finder, items: Sequence[KnownItem]) -> EvalReport:
     ranks = [o.rank for o in outcomes]
     hits = {k: sum(1 for r in ranks if r is not None and r <= k) / n for k in CUTOFFS}
     mrr = sum(1.0 / r for r in ranks if r is not None) / n
-    return EvalReport(n, hits, mrr, tuple(outcomes))
+    return EvalReport(n, hits, mrr, tuple(outcomes), total - n)
 
 
 @dataclass(frozen=True)

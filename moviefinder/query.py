@@ -16,6 +16,7 @@ import numpy as np
 
 from moviefinder.catalog import Catalog, TitleType
 from moviefinder.errors import QueryError
+from moviefinder.translation import render_query
 
 #: Words people use for a genre → the catalogue's genre names (one word may mean several).
 GENRE_WORDS: Final[dict[str, tuple[str, ...]]] = {
@@ -148,6 +149,18 @@ class ParsedQuery:
 
     text: str
     filters: Filters = field(default_factory=Filters)
+    #: The English the model read, when the query was Dutch.
+    read_as: str | None = None
+
+
+def read_query(text: str, literal: bool = False) -> ParsedQuery:
+    """TEXT as the finder needs it: rendered into English if Dutch, then filters read out of it
+    (unless LITERAL)."""
+    rendering = render_query(text)
+    read_as = rendering.text if rendering.translated else None
+    if literal:
+        return ParsedQuery(rendering.text, read_as=read_as)
+    return replace(parse_query(rendering.text), read_as=read_as)
 
 
 _KINDS = "|".join(

@@ -118,6 +118,7 @@ def matches(
     filters: Filters | None = None,
     region: RegionView | None = None,
     full: bool = False,
+    read_as: str | None = None,
 ) -> None:
     if as_json:
         emit_json([match_dict(m, region) for m in results])
@@ -128,6 +129,8 @@ def matches(
             "showing every title.[/]"
         )
         region = None
+    if read_as is not None:
+        _out.print(f"[dim]Read as English: {read_as}[/]")
     understood = [] if filters is None else filters.describe()
     if understood:
         _out.print(f"[dim]Understood: {', '.join(understood)} (--literal ignores the text)[/]")
@@ -181,7 +184,10 @@ def eval_report(report: EvalReport, as_json: bool) -> None:
         table.add_row(shown, outcome.query)
     _out.print(table)
     hits = "  ".join(f"Hit@{k} {v:.3f}" for k, v in report.hits.items())
-    _out.print(f"n {report.n}  {hits}  MRR {report.mrr:.3f}")
+    left_out = f" ({report.left_out} without an answer in the catalogue left out)"
+    _out.print(
+        f"n {report.n}  {hits}  MRR {report.mrr:.3f}" + (left_out if report.left_out else "")
+    )
 
 
 def coverage(found: Sequence[HistoryCoverage], as_json: bool) -> None:
@@ -320,6 +326,7 @@ def explanation(
     standing: tuple[float, float, int] | None,
     hidden: Sequence[str],
     catalog: Catalog,
+    read_as: str | None = None,
 ) -> None:
     """Everything known about one title and where it stands, from measured numbers."""
     length = (
@@ -362,6 +369,8 @@ def explanation(
                 _out.print(f"  {label}: {near}")
     if standing is not None:
         query_score, score, position = standing
+        if read_as is not None:
+            _out.print(f"The query, read as English: {read_as}")
         _out.print(
             f"For the query: query score {query_score:.3f}, score {score:.3f}, rank {position}."
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from moviefinder import paths, store
 from moviefinder.catalog import Catalog, Title
 from moviefinder.embed import OnnxEncoder
+from moviefinder.translation import LEXICON_FILE
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data"
@@ -130,6 +132,7 @@ def bundled(tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch, catalog
     store.write_titles(catalog, folder / paths.TITLES_FILE)
     embeddings, _ = store.refresh(catalog, FakeEncoder(), None)
     store.write_embeddings(embeddings, folder / paths.EMBEDDINGS_FILE)
+    shutil.copy(REPO / "data" / LEXICON_FILE, folder / LEXICON_FILE)
     monkeypatch.setattr(paths, "bundled_dir", lambda: folder)
     monkeypatch.setenv("MOVIEFINDER_MODEL", FakeEncoder.model_id)
     monkeypatch.setattr(

@@ -188,7 +188,7 @@ def test_eval_known_items_json(
     )
     assert run(["eval", "known-items", str(queries), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert set(report) == {"n", "hit@1", "hit@5", "hit@10", "mrr", "per_query"}
+    assert set(report) == {"n", "left_out", "hit@1", "hit@5", "hit@10", "mrr", "per_query"}
     assert report["n"] == 2 and report["hit@1"] == 0.5 and report["mrr"] == 0.75
     assert [q["rank"] for q in report["per_query"]] == [1, 2]
 

@@ -33,7 +33,14 @@ def test_metrics_over_known_items(finder: Finder) -> None:
     assert report.hits == {1: 0.5, 5: 0.75, 10: 0.75}
     assert report.mrr == pytest.approx((1 + 0.5 + 1) / 4)
     as_dict = report.as_dict()
-    assert list(as_dict) == ["n", "hit@1", "hit@5", "hit@10", "mrr", "per_query"]
+    assert list(as_dict) == ["n", "left_out", "hit@1", "hit@5", "hit@10", "mrr", "per_query"]
+    assert report.left_out == 0
+
+    answerable = evaluate(finder, items, answerable_only=True)
+    assert answerable.n == 3 and answerable.left_out == 1
+    assert answerable.mrr == pytest.approx((1 + 0.5 + 1) / 3)
+    with pytest.raises(InputError, match="None of these queries has its answer"):
+        evaluate(finder, items[3:], answerable_only=True)
 
 
 def test_load_known_items(tmp_path: Path) -> None:
@@ -41,6 +48,19 @@ def test_load_known_items(tmp_path: Path) -> None:
     lines = [{"query": " a ", "expected": ["tt1"]}, {}, {"query": "b", "expected": "Heat"}]
     path.write_text("\n".join(json.dumps(x) if x else "" for x in lines), encoding="utf-8")
     assert load_known_items(path) == [KnownItem("a", ("tt1",)), KnownItem("b", ("Heat",))]
+
+
+def test_tip_of_the_tongue_lines_load_as_they_are(tmp_path: Path) -> None:
+    path = tmp_path / "tot.jsonl"
+    lines = [
+        {"query": "old movie", "answer_imdb_id": "tt0075148", "answer_tmdb_id": 1366},
+        {"query": "no imdb id", "answer_imdb_id": "", "answer_tmdb_id": 77},
+    ]
+    path.write_text("\n".join(json.dumps(x) for x in lines), encoding="utf-8")
+    assert load_known_items(path) == [
+        KnownItem("old movie", ("tt0075148", "tmdb:1366")),
+        KnownItem("no imdb id", ("tmdb:77",)),
+    ]
 
 
 @pytest.mark.parametrize(

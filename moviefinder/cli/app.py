@@ -30,7 +30,7 @@ from moviefinder.cli.options import (
 from moviefinder.config import load_settings
 from moviefinder.errors import ExitStatus, MovieFinderError
 from moviefinder.finder import View
-from moviefinder.query import Filters, ParsedQuery, decade_years, parse_query
+from moviefinder.query import Filters, decade_years, read_query
 
 app = typer.Typer(
     help="What should I watch tonight? Describe it; moviefinder finds it.",
@@ -106,7 +106,7 @@ def ask(
         languages=tuple(lang.lower() for lang in language or ()),
         min_score=min_score,
     )
-    parsed = ParsedQuery(query) if literal else parse_query(query)
+    parsed = read_query(query, literal)
     filters = parsed.filters.overridden_by(explicit)
     area = (
         None if any_region else library.open_availability(finder.catalog, region or settings.region)
@@ -128,6 +128,7 @@ def ask(
         filters,
         area,
         why,
+        parsed.read_as,
     )
 
 
@@ -211,7 +212,7 @@ def explain(
     finder, profile = open_finder(settings)
     row = resolve_title(finder.catalog, title)
     area = library.open_availability(finder.catalog, region or settings.region)
-    parsed = parse_query(query) if query else None
+    parsed = read_query(query) if query else None
     weight = settings.taste_weight if profile is not None else 0.0
     view = View(
         region=area, taste_weight=weight, filters=None if parsed is None else parsed.filters
@@ -225,6 +226,7 @@ def explain(
         None if parsed is None else finder.standing(row, parsed.text, view),
         finder.hidden_because(row, view),
         finder.catalog,
+        None if parsed is None else parsed.read_as,
     )
 
 

@@ -19,6 +19,12 @@ def eval_known_items(
     file: Annotated[
         Path, typer.Argument(help='JSONL: {"query": …, "expected": [id, …]} per line.')
     ],
+    answerable: Annotated[
+        bool,
+        typer.Option(
+            "--answerable", help="Leave out queries whose answer is not in the catalogue."
+        ),
+    ] = False,
     as_json: AsJson = False,
 ) -> None:
     """Hit@1/5/10 and MRR of queries whose right answer is known."""
@@ -27,7 +33,7 @@ def eval_known_items(
     items = load_known_items(file)
     settings = load_settings()
     finder, _ = open_finder(settings, history=False)
-    render.eval_report(evaluate(finder, items), as_json)
+    render.eval_report(evaluate(finder, items, answerable), as_json)
 
 
 @eval_app.command("taste")
