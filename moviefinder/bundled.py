@@ -176,7 +176,8 @@ def apply_notes(titles: list[Title], notes: Iterable[Note]) -> list[Title]:
 def default_titles(shared: Path, notes: Path) -> list[Title]:
     """Every title of the two shared Netflix catalogues, merged, with our notes applied."""
     titles = merge(
-        read_justwatch(shared / JUSTWATCH_FILE), read_netflix_titles(shared / NETFLIX_FILE)
+        list(read_justwatch(shared / JUSTWATCH_FILE).titles),
+        list(read_netflix_titles(shared / NETFLIX_FILE).titles),
     )
     return apply_notes(titles, read_notes(notes))
 

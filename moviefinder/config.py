@@ -27,7 +27,8 @@ class Settings:
     for the packaged model, sentence-transformers for any other), ``onnx`` or
     ``sentence-transformers``. ``taste_weight`` is w in score = (1 − w)·query + w·taste;
     ``half_life_days`` is how fast old viewings fade from the taste; ``diversity`` is the MMR
-    lambda (1.0 keeps score order, lower trades relevance for variety).
+    lambda (1.0 keeps score order, lower trades relevance for variety); ``catalog`` names the
+    catalogue commands use unless ``--catalog`` says otherwise.
     """
 
     model: str = DEFAULT_MODEL
@@ -36,6 +37,7 @@ class Settings:
     taste_weight: float = DEFAULT_TASTE_WEIGHT
     half_life_days: float = DEFAULT_HALF_LIFE_DAYS
     diversity: float = DEFAULT_DIVERSITY
+    catalog: str = paths.DEFAULT_CATALOG
 
 
 def load_settings() -> Settings:
@@ -80,6 +82,10 @@ def _validated(values: dict[str, object]) -> Settings:
         if len(region) != 2 or not region.isalpha():
             raise ConfigError(f"region must be a two-letter country code, not {values['region']!r}")
         settings = replace(settings, region=region)
+    if "catalog" in values:
+        settings = replace(
+            settings, catalog=str(values["catalog"]).strip() or paths.DEFAULT_CATALOG
+        )
     if "taste_weight" in values:
         weight = _number(values, "taste_weight")
         if not 0.0 <= weight <= 1.0:

@@ -6,21 +6,24 @@ The default catalogue ships inside the package (titles and embeddings for the pa
 
 from __future__ import annotations
 
+import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
 from moviefinder import paths, snapshot
 from moviefinder.catalog import Catalog, Coverage
 from moviefinder.embed import load_encoder
-from moviefinder.errors import CatalogError, StoreError
+from moviefinder.errors import CatalogError, InputError, StoreError
 from moviefinder.finder import Finder
 
 if TYPE_CHECKING:
     from moviefinder.availability import RegionView
+    from moviefinder.importers import Imported
     from moviefinder.store import BuildReport, Progress
     from moviefinder.taste import Taste
 
@@ -106,6 +109,67 @@ def build(
     embeddings, report = store.refresh(catalog, encoder, previous, progress)
     store.write_embeddings(embeddings, own)
     return report
+
+
+_NAME: Final = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+
+
+@dataclass(frozen=True)
+class CatalogImport:
+    """What `catalog import` did: the rows read and skipped, and the embedding it took."""
+
+    name: str
+    imported: Imported
+    build: BuildReport
+
+
+def import_catalog(
+    path: Path,
+    name: str,
+    fmt: str,
+    model: str,
+    engine: str = "auto",
+    progress: Progress | None = None,
+) -> CatalogImport:
+    """Read PATH into catalogue NAME (replacing its titles) and embed what is new or changed.
+
+    Raises:
+        InputError: a bad name, an unreadable file, or no usable row.
+    """
+    from moviefinder import store
+    from moviefinder.importers import read_catalog_file
+
+    if name == paths.DEFAULT_CATALOG or not _NAME.fullmatch(name):
+        raise InputError(
+            f"Choose another catalogue name than {name!r}: lower-case letters, digits, - and _"
+            + (" (default is the shipped catalogue)." if name == paths.DEFAULT_CATALOG else ".")
+        )
+    imported = read_catalog_file(path, fmt)
+    store.write_titles(Catalog.of(name, imported.titles), titles_path(name))
+    return CatalogImport(name, imported, build(name, model, engine, progress=progress))
+
+
+def catalog_names() -> list[str]:
+    """The default catalogue, then every imported one, by name."""
+    root = paths.data_dir() / "catalogs"
+    own = (
+        sorted(p.parent.name for p in root.glob(f"*/{paths.TITLES_FILE}")) if root.is_dir() else []
+    )
+    return [paths.DEFAULT_CATALOG, *(n for n in own if n != paths.DEFAULT_CATALOG)]
+
+
+def remove_catalog(name: str) -> None:
+    """Delete imported catalogue NAME and everything derived from it.
+
+    Raises:
+        CatalogError: the default catalogue, or no such catalogue.
+    """
+    if name == paths.DEFAULT_CATALOG:
+        raise CatalogError("The default catalogue ships with moviefinder and cannot be removed.")
+    if not titles_path(name).is_file():
+        raise CatalogError(f"No catalogue named '{name}'.")
+    for folder in (snapshot.snapshot_dir(name), paths.catalog_dir(name)):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def open_finder(

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # types only: rendering must not drag every core module into 
     from moviefinder.evaluation import EvalReport, HistoryCoverage, TasteEvalReport
     from moviefinder.finder import Match
     from moviefinder.journal import ImportReport, Journal, ShowViews
-    from moviefinder.library import CatalogInfo
+    from moviefinder.library import CatalogImport, CatalogInfo
     from moviefinder.query import Filters
     from moviefinder.store import BuildReport  # pyarrow stays off the query path
     from moviefinder.taste import Taste
@@ -407,6 +407,48 @@ def catalog_info(info: CatalogInfo, as_json: bool) -> None:
     _out.print(table)
 
 
+def catalog_import(result: CatalogImport) -> None:
+    imported, build = result.imported, result.build
+    _out.print(
+        f"Imported {len(imported.titles)} titles into '{result.name}'"
+        + (f", skipped {len(imported.skipped)} rows:" if imported.skipped else ".")
+    )
+    for line, reason in imported.skipped[:10]:
+        _out.print(f"  line {line}: {reason}")
+    if len(imported.skipped) > 10:
+        _out.print(f"  … and {len(imported.skipped) - 10} more")
+    _out.print(f"Embedded {build.embedded}, reused {build.reused}, dropped {build.removed}.")
+    _out.print(f'Search it with: moviefinder ask "…" --catalog {result.name}')
+
+
+def catalog_list(infos: Sequence[CatalogInfo], active: str, as_json: bool) -> None:
+    if as_json:
+        emit_json(
+            [
+                {"catalog": i.name, "titles": i.coverage.titles, "active": i.name == active}
+                for i in infos
+            ]
+        )
+        return
+    table = Table(
+        "", "catalogue", "titles", "with synopsis", "regions with evidence", show_edge=False
+    )
+    for info in infos:
+        regions = ", ".join(r if r != "*" else "every" for r in info.availability) or "—"
+        table.add_row(
+            "*" if info.name == active else "",
+            info.name,
+            str(info.coverage.titles),
+            str(info.coverage.with_synopsis),
+            regions,
+        )
+    _out.print(table)
+
+
+def removed(name: str) -> None:
+    _out.print(f"Removed catalogue '{name}'.")
+
+
 def locations(rows: Sequence[tuple[str, str]]) -> None:
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
@@ -415,7 +457,8 @@ def locations(rows: Sequence[tuple[str, str]]) -> None:
 
 @contextmanager
 def progress(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar on stderr; yields a callback(done, total)."""
+    """A progress bar on stderr, shown from the first callback(done, total) on, so an error
+    before any work stays a single line."""
     # Imported here: only long-running commands show progress, and every ms counts for `ask`.
     from rich.progress import (
         BarColumn,
@@ -431,7 +474,12 @@ def progress(label: str) -> Iterator[Callable[[int, int], None]]:
     task = bar.add_task(label, total=None)
 
     def update(done: int, total: int) -> None:
+        if not bar.live.is_started:
+            bar.start()
         bar.update(task, completed=done, total=total)
 
-    with bar:
+    try:
         yield update
+    finally:
+        if bar.live.is_started:
+            bar.stop()

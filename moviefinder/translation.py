@@ -45,11 +45,11 @@ _ENGLISH_SPELLING: Final = re.compile(r"th|wh|ing\b|tion\b|ould|ough|y\b|w\b")
 _TOKEN: Final = re.compile(r"\"[^\"]*\"|'[^'\s][^']*[^'\s]'|[\w'’-]+|[^\w\s]", re.UNICODE)
 #: "jaren 80", "jaren '90" → "80s", "90s": decades the query reader understands.
 _DECADE: Final = re.compile(r"\b(?:de\s+)?jaren\s+'?(\d0)(?!\w)", re.IGNORECASE)
-#: Dutch endings tried in order when a word is not in the lexicon: (ending, replacement).
+#: Dutch endings tried in order when a word is not in the lexicon: diminutives, plurals, verb
+#: forms, adjective and comparative forms.
 _ENDINGS: Final = (
-    ("tjes", ""), ("etjes", ""), ("pjes", ""), ("jes", ""), ("etje", ""), ("tje", ""),
-    ("pje", ""), ("je", ""), ("'s", ""), ("eren", ""), ("en", ""), ("s", ""), ("de", ""),
-    ("te", ""), ("den", ""), ("ten", ""), ("e", ""), ("t", ""), ("d", ""),
+    "tjes", "etjes", "pjes", "jes", "etje", "tje", "pje", "je", "'s", "eren", "en", "s", "de",
+    "te", "den", "ten", "ere", "er", "ste", "e", "t", "d",
 )  # fmt: skip
 #: What may join two parts of a compound: oorlog+s+film, boek+en+kast.
 _LINKS: Final = ("", "s", "en", "e")
@@ -112,6 +112,12 @@ class Lexicon:
         base = self._stem(word)
         if base is not None:
             return base
+        if "-" in word.strip("-"):  # oost-londen, zombie-uitbraak: each part on its own
+            pieces = [p for p in word.split("-") if p]
+            english = [self.word(p) for p in pieces]
+            if all(e is None for e in english):
+                return None
+            return " ".join(p if e is None else e for p, e in zip(pieces, english, strict=True))
         parts = self.split_compound(word)
         if parts is None:
             return None
@@ -122,18 +128,18 @@ class Lexicon:
         return found if found is not None else self._stem(word)
 
     def _stem(self, word: str) -> str | None:
-        for ending, replacement in _ENDINGS:
+        for ending in _ENDINGS:
             # A lone letter comes off longer words only: "pers" is not "per" + s.
             shortest = _MIN_PART + (1 if len(ending) == 1 else 0)
             if word.endswith(ending) and len(word) - len(ending) >= shortest:
-                base = word[: len(word) - len(ending)] + replacement
-                for candidate in _spellings(base):
+                for candidate in _spellings(word[: len(word) - len(ending)]):
                     found = self.entries.get(candidate)
                     if found is not None:
                         return found
-        if word.startswith("ge") and len(word) > 5:  # gemaakt → maak, gevonden → vind(en)
-            for candidate in (word[2:], word[2:-1], word[2:-2]):
-                found = self.entries.get(candidate) or self.entries.get(candidate + "en")
+        if word.startswith("ge") and len(word) > 5:  # gemaakt → maken, geobsedeerd → obsederen
+            stem = word[2:-1] if word[-1] in "dt" else word[2:]
+            for candidate in (word[2:], stem, *_infinitives(stem)):
+                found = self.entries.get(candidate)
                 if found:
                     return found
         return None
@@ -218,6 +224,18 @@ def _spellings(base: str) -> tuple[str, ...]:
         forms.append(base[:-1] + "f")  # brieven → briev → brief
     if base.endswith("z"):
         forms.append(base[:-1] + "s")  # huizen → huiz → huis
+    return tuple(forms)
+
+
+def _infinitives(stem: str) -> tuple[str, ...]:
+    """Infinitives a verb stem may have: maak → maken, obsedeer → obsederen, leef → leven."""
+    forms = [stem + "en"]
+    if len(stem) >= 3 and stem[-2] == stem[-3] and stem[-2] in "aeou":
+        forms.append(stem[:-2] + stem[-1] + "en")
+    if stem.endswith("f"):
+        forms.append(stem[:-1] + "ven")
+    if stem.endswith("s"):
+        forms.append(stem[:-1] + "zen")
     return tuple(forms)
 
 

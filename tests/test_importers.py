@@ -28,7 +28,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_justwatch_rows_become_titles(tmp_path: Path) -> None:
-    first, broken = read_justwatch(write(tmp_path, "jw.csv", JUSTWATCH))
+    first, broken = read_justwatch(write(tmp_path, "jw.csv", JUSTWATCH)).titles
     assert first == Title(
         id="jw:ts36577",
         title="The Last Kingdom",
@@ -48,7 +48,7 @@ def test_justwatch_rows_become_titles(tmp_path: Path) -> None:
 
 
 def test_netflix_titles_rows_become_titles(tmp_path: Path) -> None:
-    series, movie = read_netflix_titles(write(tmp_path, "nf.csv", NETFLIX))
+    series, movie = read_netflix_titles(write(tmp_path, "nf.csv", NETFLIX)).titles
     assert series.id == "nft:s7" and series.type == "series" and series.seasons == 5
     assert series.countries == ("GB", "DE")
     assert series.genres == ("british", "drama")
@@ -58,8 +58,8 @@ def test_netflix_titles_rows_become_titles(tmp_path: Path) -> None:
 
 
 def test_merge_joins_same_title_and_keeps_primary_facts(tmp_path: Path) -> None:
-    jw = read_justwatch(write(tmp_path, "jw.csv", JUSTWATCH))
-    nf = read_netflix_titles(write(tmp_path, "nf.csv", NETFLIX))
+    jw = list(read_justwatch(write(tmp_path, "jw.csv", JUSTWATCH)).titles)
+    nf = list(read_netflix_titles(write(tmp_path, "nf.csv", NETFLIX)).titles)
     merged = {t.id: t for t in merge(jw, nf)}
     assert set(merged) == {"jw:ts36577", "jw:tm1", "nft:s9"}
     kingdom = merged["jw:ts36577"]

@@ -20,6 +20,7 @@ from moviefinder.cli.history import history_app
 from moviefinder.cli.options import (
     AnyRegion,
     AsJson,
+    CatalogName,
     IncludeUnknown,
     IncludeWatched,
     KindOption,
@@ -86,11 +87,12 @@ def ask(
     ] = None,
     include_watched: IncludeWatched = False,
     why: Annotated[bool, typer.Option("--why", help="Explain every result in full.")] = False,
+    catalog: CatalogName = None,
     as_json: AsJson = False,
 ) -> None:
     """Find titles matching a description, blended with your taste once a history is imported."""
     settings = load_settings()
-    finder, taste = open_finder(settings)
+    finder, taste = open_finder(settings, catalog)
     weight = settings.taste_weight if taste_weight is None else taste_weight
     if decade is not None:
         year_from, year_to = decade_years(decade)
@@ -150,7 +152,7 @@ def import_history(
     """Import your Netflix viewing history; importing the same file twice adds nothing."""
     from moviefinder import journal
 
-    catalog = library.open_catalog(paths.DEFAULT_CATALOG)
+    catalog = library.open_catalog(load_settings().catalog)
     render.import_report(journal.import_history(path, catalog, profile, replace))
 
 
@@ -170,13 +172,14 @@ def similar(
     any_region: AnyRegion = False,
     include_unknown: IncludeUnknown = False,
     include_watched: IncludeWatched = False,
+    catalog: CatalogName = None,
     as_json: AsJson = False,
 ) -> None:
     """Titles most like TITLE, with the same filters as ask."""
     from moviefinder.matching import resolve_title
 
     settings = load_settings()
-    finder, taste = open_finder(settings)
+    finder, taste = open_finder(settings, catalog)
     weight = settings.taste_weight if taste is not None else None
     row = resolve_title(finder.catalog, title)
     area = (
@@ -203,13 +206,14 @@ def explain(
         typer.Option("--query", "-q", help="Also show its score and rank for this query."),
     ] = None,
     region: Annotated[str | None, typer.Option("--region", help="Netflix country.")] = None,
+    catalog: CatalogName = None,
 ) -> None:
     """Why a title ranks where it does, or why it is hidden."""
     from moviefinder.explain import taste_neighbours
     from moviefinder.matching import resolve_title
 
     settings = load_settings()
-    finder, profile = open_finder(settings)
+    finder, profile = open_finder(settings, catalog)
     row = resolve_title(finder.catalog, title)
     area = library.open_availability(finder.catalog, region or settings.region)
     parsed = read_query(query) if query else None
@@ -238,7 +242,7 @@ def rate(
     """Tell moviefinder what you thought of a title; it outweighs what viewing suggests."""
     from moviefinder import journal
 
-    catalog = library.open_catalog(paths.DEFAULT_CATALOG)
+    catalog = library.open_catalog(load_settings().catalog)
     render.rated(journal.rate(title, verdict.value, catalog), verdict.value)
 
 

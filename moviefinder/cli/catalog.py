@@ -1,14 +1,16 @@
-"""`moviefinder catalog …`: the catalogue, its embeddings and what it holds."""
+"""`moviefinder catalog …`: catalogues, their embeddings and what they hold."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from moviefinder import library, paths, render
-from moviefinder.cli.options import AsJson
+from moviefinder.cli.options import AsJson, CatalogName
 from moviefinder.config import load_settings
+from moviefinder.importers import FORMATS
 
 catalog_app = typer.Typer(help="Manage catalogues and their embeddings.", no_args_is_help=True)
 
@@ -18,17 +20,53 @@ def catalog_build(
     force: Annotated[
         bool, typer.Option("--force", help="Re-embed everything (needed to switch models).")
     ] = False,
+    catalog: CatalogName = None,
 ) -> None:
     """Embed new or changed titles of the catalogue with the configured model."""
     settings = load_settings()
+    name = catalog or settings.catalog
     with render.progress("embedding") as update:
-        report = library.build(
-            paths.DEFAULT_CATALOG, settings.model, settings.encoder, force=force, progress=update
+        report = library.build(name, settings.model, settings.encoder, force=force, progress=update)
+    render.build_report(report, str(paths.catalog_dir(name)))
+
+
+@catalog_app.command("import")
+def catalog_import(
+    file: Annotated[Path, typer.Argument(help="A catalogue file (CSV or JSON lines).")],
+    name: Annotated[
+        str, typer.Option("--name", help="The catalogue to create or replace.")
+    ] = "mine",
+    fmt: Annotated[str, typer.Option("--format", help=f"auto, {', '.join(FORMATS)}.")] = "auto",
+) -> None:
+    """Import a catalogue file and embed its titles (only new or changed ones on a re-import)."""
+    settings = load_settings()
+    with render.progress("embedding") as update:
+        result = library.import_catalog(
+            file, name, fmt, settings.model, settings.encoder, progress=update
         )
-    render.build_report(report, str(paths.catalog_dir(paths.DEFAULT_CATALOG)))
+    render.catalog_import(result)
+
+
+@catalog_app.command("list")
+def catalog_list(as_json: AsJson = False) -> None:
+    """The catalogues you can search: the shipped default and the ones you imported."""
+    render.catalog_list(
+        [library.catalog_info(name) for name in library.catalog_names()],
+        load_settings().catalog,
+        as_json,
+    )
 
 
 @catalog_app.command("info")
-def catalog_info(as_json: AsJson = False) -> None:
+def catalog_info(catalog: CatalogName = None, as_json: AsJson = False) -> None:
     """What the catalogue holds: titles, synopses, keywords, other titles, availability."""
-    render.catalog_info(library.catalog_info(paths.DEFAULT_CATALOG), as_json)
+    render.catalog_info(library.catalog_info(catalog or load_settings().catalog), as_json)
+
+
+@catalog_app.command("remove")
+def catalog_remove(
+    name: Annotated[str, typer.Argument(help="An imported catalogue's name.")],
+) -> None:
+    """Delete an imported catalogue, its embeddings and its cache."""
+    library.remove_catalog(name)
+    render.removed(name)

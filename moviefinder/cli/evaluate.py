@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from moviefinder import library, paths, render
-from moviefinder.cli.options import AsJson, open_finder
+from moviefinder import library, render
+from moviefinder.cli.options import AsJson, CatalogName, open_finder
 from moviefinder.config import load_settings
 
 eval_app = typer.Typer(help="Measure how well moviefinder finds things.", no_args_is_help=True)
@@ -19,6 +19,7 @@ def eval_known_items(
     file: Annotated[
         Path, typer.Argument(help='JSONL: {"query": …, "expected": [id, …]} per line.')
     ],
+    catalog: CatalogName = None,
     answerable: Annotated[
         bool,
         typer.Option(
@@ -32,7 +33,7 @@ def eval_known_items(
 
     items = load_known_items(file)
     settings = load_settings()
-    finder, _ = open_finder(settings, history=False)
+    finder, _ = open_finder(settings, catalog, history=False)
     render.eval_report(evaluate(finder, items, answerable), as_json)
 
 
@@ -46,6 +47,7 @@ def eval_taste(
         str | None, typer.Option("--profile", help="Which profile of a full export.")
     ] = None,
     k: Annotated[int, typer.Option("--k", min=1, help="Cut-off for Recall@k and NDCG@k.")] = 10,
+    catalog: CatalogName = None,
     as_json: AsJson = False,
 ) -> None:
     """Predict your most recent 20 % of titles from the rest: taste against popularity."""
@@ -54,7 +56,7 @@ def eval_taste(
     from moviefinder.history import for_profile, read_export
 
     settings = load_settings()
-    finder, _ = open_finder(settings, history=False)
+    finder, _ = open_finder(settings, catalog, history=False)
     if history_file is None:
         stored = journal.load_journal()
         viewings, ratings = stored.viewings, stored.ratings
@@ -75,12 +77,13 @@ def eval_coverage(
     exports: Annotated[
         list[Path], typer.Argument(help="Netflix exports (CSV, folder or .zip), all profiles.")
     ],
+    catalog: CatalogName = None,
     as_json: AsJson = False,
 ) -> None:
     """How many titles of real histories match the catalogue, and how many have a synopsis."""
     from moviefinder.evaluation import history_coverage
     from moviefinder.history import read_export
 
-    catalog = library.open_catalog(paths.DEFAULT_CATALOG)
-    found = [history_coverage(str(p), read_export(p).viewings, catalog) for p in exports]
+    titles = library.open_catalog(catalog or load_settings().catalog)
+    found = [history_coverage(str(p), read_export(p).viewings, titles) for p in exports]
     render.coverage(found, as_json)

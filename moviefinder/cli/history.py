@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from moviefinder import library, paths, render
+from moviefinder import library, render
+from moviefinder.config import load_settings
 
 history_app = typer.Typer(
     help="Your imported viewing history: what was watched and how it matched the catalogue.",
@@ -21,7 +22,7 @@ def history(ctx: typer.Context) -> None:
 
     if ctx.invoked_subcommand is None:
         stored = journal.load_journal()
-        catalog = library.open_catalog(paths.DEFAULT_CATALOG)
+        catalog = library.open_catalog(load_settings().catalog)
         render.history(
             stored, journal.watched_shows(stored.viewings, stored.links, catalog), catalog
         )
@@ -35,6 +36,6 @@ def history_link(
     """Match a history title to a catalogue title by hand (kept across re-imports)."""
     from moviefinder import journal
 
-    catalog = library.open_catalog(paths.DEFAULT_CATALOG)
+    catalog = library.open_catalog(load_settings().catalog)
     show, title_id = journal.link(history_title, catalogue_id, catalog)
     render.linked(show, catalog.title(catalog.find(title_id)[0]))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from moviefinder import library, paths, render
+from moviefinder import library, render
 from moviefinder.config import Settings
 
 if TYPE_CHECKING:
@@ -34,12 +34,19 @@ IncludeWatched = Annotated[
     bool, typer.Option("--include-watched", help="Also show titles you have watched.")
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+CatalogName = Annotated[
+    str | None,
+    typer.Option("--catalog", help="Which catalogue (default: config, else the shipped one)."),
+]
 
 
-def open_finder(settings: Settings, history: bool = True) -> tuple[Finder, Taste | None]:
-    """The default catalogue's finder, with the user's taste unless HISTORY is off."""
+def open_finder(
+    settings: Settings, catalog: str | None = None, history: bool = True
+) -> tuple[Finder, Taste | None]:
+    """CATALOG's finder (default: the configured one), with the user's taste unless HISTORY
+    is off."""
     finder = library.open_finder(
-        paths.DEFAULT_CATALOG, settings.model, settings.encoder, render.exporting
+        catalog or settings.catalog, settings.model, settings.encoder, render.exporting
     )
     if not history:
         return finder, None

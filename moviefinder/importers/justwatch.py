@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Final
 
 from moviefinder.catalog import Title
-from moviefinder.importers import genre_name, read_csv_rows
+from moviefinder.importers import Imported, genre_name, read_csv_rows
 
 PREFIX: Final = "jw:"
 COLUMNS: Final = {
@@ -48,12 +48,15 @@ def _names(text: str) -> tuple[str, ...]:
     return tuple(str(v).strip() for v in value if str(v).strip()) if isinstance(value, list) else ()
 
 
-def read_justwatch(path: Path) -> list[Title]:
-    """Titles from the JustWatch export; the description column is never read."""
-    titles = []
-    for _, row in read_csv_rows(path, COLUMNS):
+def read_justwatch(path: Path, descriptions: bool = False) -> Imported:
+    """Titles from the JustWatch export; the description column is read only if DESCRIPTIONS
+    (a user's own catalogue; the shipped one never reads it)."""
+    titles, lines, skipped = [], [], []
+    for line, row in read_csv_rows(path, COLUMNS):
         if not row["id"].strip() or not row["title"].strip():
+            skipped.append((line, "no id or title"))
             continue
+        lines.append(line)
         titles.append(
             Title(
                 id=PREFIX + row["id"].strip(),
@@ -69,6 +72,7 @@ def read_justwatch(path: Path) -> list[Title]:
                 imdb_votes=_whole(row["imdb_votes"]),
                 tmdb_score=_number(row["tmdb_score"]),
                 tmdb_popularity=_number(row["tmdb_popularity"]),
+                synopsis=(row.get("description") or "").strip() if descriptions else "",
             )
         )
-    return titles
+    return Imported(tuple(titles), tuple(lines), tuple(skipped))

@@ -8,7 +8,7 @@ from typing import Final
 
 from moviefinder.catalog import Title
 from moviefinder.countries import country_code
-from moviefinder.importers import read_csv_rows
+from moviefinder.importers import Imported, read_csv_rows
 
 PREFIX: Final = "nft:"
 COLUMNS: Final = {
@@ -70,11 +70,13 @@ def _split(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip())
 
 
-def read_netflix_titles(path: Path) -> list[Title]:
-    """Titles from the Kaggle Netflix list; the description column is never read."""
-    titles = []
-    for _, row in read_csv_rows(path, COLUMNS):
+def read_netflix_titles(path: Path, descriptions: bool = False) -> Imported:
+    """Titles from the Kaggle Netflix list; the description column is read only if DESCRIPTIONS
+    (a user's own catalogue; the shipped one never reads it)."""
+    titles, lines, skipped = [], [], []
+    for line, row in read_csv_rows(path, COLUMNS):
         if not row["show_id"].strip() or not row["title"].strip():
+            skipped.append((line, "no show_id or title"))
             continue
         duration = re.match(r"\s*(\d+)\s*(min|season)", row["duration"], re.IGNORECASE)
         minutes = seasons = None
@@ -87,6 +89,7 @@ def read_netflix_titles(path: Path) -> list[Title]:
         genres = [g for cat in _split(row["listed_in"]) for g in CATEGORY_GENRES.get(cat, ())]
         countries = [code for name in _split(row["country"]) if (code := country_code(name))]
         year = row["release_year"].strip()
+        lines.append(line)
         titles.append(
             Title(
                 id=PREFIX + row["show_id"].strip(),
@@ -99,6 +102,7 @@ def read_netflix_titles(path: Path) -> list[Title]:
                 countries=tuple(dict.fromkeys(countries)),
                 directors=_split(row["director"]),
                 cast=_split(row["cast"]),
+                synopsis=(row.get("description") or "").strip() if descriptions else "",
             )
         )
-    return titles
+    return Imported(tuple(titles), tuple(lines), tuple(skipped))
