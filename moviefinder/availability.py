@@ -27,6 +27,7 @@ SOURCE_LABELS: Final = {
     "netflix-top10-nl-daily": "NL top 10",
     "netflix-original": "Netflix original",
     "justwatch-2023": "JustWatch US list",
+    "tmdb-watch-providers": "TMDB/JustWatch",
 }
 #: Evidence older than this many days is shown as stale.
 STALE_AFTER_DAYS: Final = 365

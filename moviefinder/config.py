@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Final
 
 from moviefinder import paths
@@ -16,6 +16,9 @@ DEFAULT_TASTE_WEIGHT: Final = 0.3
 ENCODERS: Final = ("auto", "onnx", "sentence-transformers")
 DEFAULT_HALF_LIFE_DAYS: Final = 365.0
 DEFAULT_DIVERSITY: Final = 0.9
+TMDB_URL: Final = "https://api.themoviedb.org/3"
+#: TMDB's own variable name for the key works too.
+TMDB_KEY_ENV: Final = "TMDB_API_KEY"
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,9 @@ class Settings:
     half_life_days: float = DEFAULT_HALF_LIFE_DAYS
     diversity: float = DEFAULT_DIVERSITY
     catalog: str = paths.DEFAULT_CATALOG
+    #: A TMDB v3 API key or v4 read-access token for `catalog sync`; never shown or logged.
+    tmdb_api_key: str = field(default="", repr=False)
+    tmdb_url: str = TMDB_URL
 
 
 def load_settings() -> Settings:
@@ -53,10 +59,12 @@ def load_settings() -> Settings:
             values.update(tomllib.loads(path.read_text(encoding="utf-8")))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path} is not valid TOML: {exc}") from None
-    for field in fields(Settings):
-        env = os.environ.get(f"MOVIEFINDER_{field.name.upper()}")
+    if os.environ.get(TMDB_KEY_ENV):
+        values["tmdb_api_key"] = os.environ[TMDB_KEY_ENV]
+    for known in fields(Settings):
+        env = os.environ.get(f"MOVIEFINDER_{known.name.upper()}")
         if env is not None:
-            values[field.name] = env
+            values[known.name] = env
     return _validated(values)
 
 
@@ -82,6 +90,10 @@ def _validated(values: dict[str, object]) -> Settings:
         if len(region) != 2 or not region.isalpha():
             raise ConfigError(f"region must be a two-letter country code, not {values['region']!r}")
         settings = replace(settings, region=region)
+    if "tmdb_api_key" in values:
+        settings = replace(settings, tmdb_api_key=str(values["tmdb_api_key"]).strip())
+    if "tmdb_url" in values:
+        settings = replace(settings, tmdb_url=str(values["tmdb_url"]).strip() or TMDB_URL)
     if "catalog" in values:
         settings = replace(
             settings, catalog=str(values["catalog"]).strip() or paths.DEFAULT_CATALOG

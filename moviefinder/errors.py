@@ -39,3 +39,7 @@ class InputError(MovieFinderError):
 
 class ConfigError(MovieFinderError):
     """The configuration file or an environment override is invalid."""
+
+
+class ServiceError(MovieFinderError):
+    """An online service (TMDB) rejected our key, kept failing or sent something unreadable."""

@@ -24,7 +24,9 @@ from moviefinder.finder import Finder
 if TYPE_CHECKING:
     from moviefinder.availability import RegionView
     from moviefinder.importers import Imported
+    from moviefinder.importers.tmdb_api import TmdbClient
     from moviefinder.store import BuildReport, Progress
+    from moviefinder.sync import SyncResult
     from moviefinder.taste import Taste
 
 
@@ -139,14 +141,60 @@ def import_catalog(
     from moviefinder import store
     from moviefinder.importers import read_catalog_file
 
+    _check_name(name)
+    imported = read_catalog_file(path, fmt)
+    store.write_titles(Catalog.of(name, imported.titles), titles_path(name))
+    return CatalogImport(name, imported, build(name, model, engine, progress=progress))
+
+
+@dataclass(frozen=True)
+class CatalogSync:
+    """What `catalog sync` did: the sync's counts and the embedding it took."""
+
+    name: str
+    region: str
+    sync: SyncResult
+    build: BuildReport
+
+
+def sync_catalog(
+    name: str,
+    region: str,
+    client: TmdbClient,
+    model: str,
+    engine: str = "auto",
+    progress: Progress | None = None,
+) -> CatalogSync:
+    """Bring catalogue NAME up to date with what TMDB lists on Netflix in REGION, then embed
+    what is new or changed. Titles and availability are saved before embedding, so an
+    interruption there loses no fetched details.
+
+    Raises:
+        InputError: a bad name.
+        ServiceError: TMDB refused or kept failing (finished details stay in the checkpoint).
+    """
+    from datetime import date
+
+    from moviefinder import store
+    from moviefinder.availability import read_availability, write_availability
+    from moviefinder.sync import sync_catalog as sync_titles
+
+    _check_name(name)
+    previous = open_catalog(name).titles if titles_path(name).is_file() else ()
+    records = read_availability(availability_path(name))
+    checkpoint = paths.catalog_dir(name) / f"sync-{region.lower()}.jsonl"
+    result = sync_titles(client, region, previous, records, checkpoint, date.today(), progress)
+    store.write_titles(Catalog.of(name, result.titles), titles_path(name))
+    write_availability(result.availability, availability_path(name))
+    return CatalogSync(name, region, result, build(name, model, engine, progress=progress))
+
+
+def _check_name(name: str) -> None:
     if name == paths.DEFAULT_CATALOG or not _NAME.fullmatch(name):
         raise InputError(
             f"Choose another catalogue name than {name!r}: lower-case letters, digits, - and _"
             + (" (default is the shipped catalogue)." if name == paths.DEFAULT_CATALOG else ".")
         )
-    imported = read_catalog_file(path, fmt)
-    store.write_titles(Catalog.of(name, imported.titles), titles_path(name))
-    return CatalogImport(name, imported, build(name, model, engine, progress=progress))
 
 
 def catalog_names() -> list[str]:

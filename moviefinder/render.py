@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from rich.console import Console
 from rich.table import Table
@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # types only: rendering must not drag every core module into 
     from moviefinder.evaluation import EvalReport, HistoryCoverage, TasteEvalReport
     from moviefinder.finder import Match
     from moviefinder.journal import ImportReport, Journal, ShowViews
-    from moviefinder.library import CatalogImport, CatalogInfo
+    from moviefinder.library import CatalogImport, CatalogInfo, CatalogSync
     from moviefinder.query import Filters
     from moviefinder.store import BuildReport  # pyarrow stays off the query path
     from moviefinder.taste import Taste
@@ -419,6 +419,25 @@ def catalog_import(result: CatalogImport) -> None:
         _out.print(f"  … and {len(imported.skipped) - 10} more")
     _out.print(f"Embedded {build.embedded}, reused {build.reused}, dropped {build.removed}.")
     _out.print(f'Search it with: moviefinder ask "…" --catalog {result.name}')
+
+
+#: TMDB's terms ask every app using its API to say so; watch-provider data is JustWatch's.
+TMDB_ATTRIBUTION: Final = (
+    "This product uses the TMDB API but is not endorsed or certified by TMDB. "
+    "Streaming availability data by JustWatch."
+)
+
+
+def catalog_sync(result: CatalogSync) -> None:
+    done, build = result.sync, result.build
+    _out.print(
+        f"Netflix {result.region} per TMDB: {done.added} new, {done.updated} updated, "
+        f"{done.unchanged} unchanged, {done.retired} no longer listed "
+        f"({done.fetched} details fetched) → catalogue '{result.name}', {len(done.titles)} titles."
+    )
+    _out.print(f"Embedded {build.embedded}, reused {build.reused}, dropped {build.removed}.")
+    _out.print(f'Search it with: moviefinder ask "…" --catalog {result.name}')
+    _out.print(f"[dim]{TMDB_ATTRIBUTION}[/]")
 
 
 def catalog_list(infos: Sequence[CatalogInfo], active: str, as_json: bool) -> None:

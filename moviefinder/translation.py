@@ -118,6 +118,10 @@ class Lexicon:
             if all(e is None for e in english):
                 return None
             return " ".join(p if e is None else e for p, e in zip(pieces, english, strict=True))
+        if word.startswith("on") and len(word) > 5:  # onbetaald → not paid
+            negated = self._known(word[2:])
+            if negated:
+                return f"not {negated}"
         parts = self.split_compound(word)
         if parts is None:
             return None

@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 
 from moviefinder import library, paths, render
-from moviefinder.cli.options import AsJson, CatalogName
+from moviefinder.cli.options import AsJson, CatalogName, Region
 from moviefinder.config import load_settings
+from moviefinder.errors import ConfigError
 from moviefinder.importers import FORMATS
 
 catalog_app = typer.Typer(help="Manage catalogues and their embeddings.", no_args_is_help=True)
@@ -45,6 +46,40 @@ def catalog_import(
             file, name, fmt, settings.model, settings.encoder, progress=update
         )
     render.catalog_import(result)
+
+
+@catalog_app.command("sync")
+def catalog_sync(
+    region: Region = None,
+    service: Annotated[str, typer.Option("--service", help="Only netflix for now.")] = "netflix",
+    name: Annotated[
+        str | None,
+        typer.Option("--name", help="The catalogue to sync (default: netflix-<region>)."),
+    ] = None,
+) -> None:
+    """Fetch what streams on Netflix in your region from TMDB; only changed titles re-embed."""
+    from moviefinder.importers.tmdb_api import TmdbClient
+
+    if service.lower() != "netflix":
+        raise typer.BadParameter("only netflix can be synced", param_hint="--service")
+    settings = load_settings()
+    code = (region or settings.region).upper()
+    if not settings.tmdb_api_key:
+        raise ConfigError(
+            "catalog sync needs a TMDB API key: set TMDB_API_KEY, or tmdb_api_key in "
+            f"{paths.config_file()}."
+        )
+    client = TmdbClient(settings.tmdb_api_key, base_url=settings.tmdb_url)
+    with render.progress("fetching and embedding") as update:
+        result = library.sync_catalog(
+            name or f"netflix-{code.lower()}",
+            code,
+            client,
+            settings.model,
+            settings.encoder,
+            update,
+        )
+    render.catalog_sync(result)
 
 
 @catalog_app.command("list")
