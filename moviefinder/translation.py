@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Final
 
@@ -100,7 +100,7 @@ class Lexicon:
 
     entries: Mapping[str, str]
 
-    @property
+    @cached_property
     def longest(self) -> int:
         return max((key.count(" ") + 1 for key in self.entries), default=1)
 

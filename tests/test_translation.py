@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -134,6 +135,46 @@ def test_lexicon_file_errors_are_one_line(tmp_path: Path) -> None:
 
 
 SHIPPED = read_lexicon(REPO / "data" / LEXICON_FILE)
+EVAL = REPO / "data" / "eval"
+
+
+def test_shipped_lexicon_is_large_and_well_formed() -> None:
+    assert len(SHIPPED.entries) >= 5000
+    assert all(key == key.lower() and key.strip() == key for key in SHIPPED.entries)
+    assert SHIPPED.longest >= 3  # phrases, not only words
+
+
+@pytest.mark.parametrize(
+    ("dutch", "english"),
+    [
+        (
+            "serie over een scheikundeleraar die drugs gaat maken",
+            "series about a chemistry teacher who drugs makes",
+        ),
+        (
+            "film waarin een vader zijn ontvoerde dochter in parijs zoekt",
+            "film in which a father his kidnapped daughter in paris searches for",
+        ),
+        (
+            "iets grappigs met zombies uit de jaren tachtig",
+            "something funny with zombies from the eighties",
+        ),
+        (
+            "spannende deense misdaadserie met een vrouwelijke rechercheur",
+            "exciting danish crime series with a female detective",
+        ),
+        ("docu over een sekte in de jaren zeventig", "documentary about a cult in the seventies"),
+    ],
+)
+def test_typical_dutch_queries_render(dutch: str, english: str) -> None:
+    assert SHIPPED.render(dutch).text == english
+
+
+def test_detection_on_our_dutch_and_english_dev_queries() -> None:
+    for name, language in (("nl.jsonl", "nl"), ("nl_en.jsonl", "en")):
+        queries = [json.loads(line)["query"] for line in (EVAL / name).open(encoding="utf-8")]
+        assert len(queries) >= 40
+        assert [q for q in queries if detect_language(q) != language] == []
 
 
 def test_read_query_renders_then_reads_filters() -> None:
