@@ -19,8 +19,8 @@ from moviefinder.errors import InputError
 from moviefinder.finder import Finder
 from moviefinder.history import Rating, Viewing
 from moviefinder.journal import watched_shows
+from moviefinder.query import read_query
 from moviefinder.taste import build_signals, build_taste, taste_scores
-from moviefinder.translation import render_query
 
 CUTOFFS: Final = (1, 5, 10)
 _QUERY_BATCH: Final = 256
@@ -123,9 +123,10 @@ def _answers(record: Mapping[str, object]) -> list[str] | None:
 def evaluate(
     finder: Finder, items: Sequence[KnownItem], answerable_only: bool = False
 ) -> EvalReport:
-    """Rank the whole catalogue for each item's query (query score only: no taste, no filters;
-    Dutch queries are read in English, as `ask` reads them). ANSWERABLE_ONLY leaves out the
-    items none of whose answers is in the catalogue, instead of counting them as misses."""
+    """Rank the whole catalogue for each item's query as `ask` reads it (Dutch in English,
+    filters and hints from the text) but without taste or availability. A title the query's
+    own filters hide is a miss. ANSWERABLE_ONLY leaves out the items none of whose answers is
+    in the catalogue, instead of counting them as misses."""
     total = len(items)
     if answerable_only:
         items = [i for i in items if any(finder.catalog.find(ref) for ref in i.expected)]
@@ -134,10 +135,14 @@ def evaluate(
     outcomes = []
     for start in range(0, len(items), _QUERY_BATCH):
         batch = items[start : start + _QUERY_BATCH]
-        scores = finder.query_scores([render_query(item.query).text for item in batch])
-        for item, row_scores in zip(batch, scores, strict=True):
+        parsed = [read_query(item.query) for item in batch]
+        scores = finder.query_scores([p.text for p in parsed])
+        for item, read, row_scores in zip(batch, parsed, scores, strict=True):
             rows = np.array(sorted({r for ref in item.expected for r in finder.catalog.find(ref)}))
-            position = rank.rank_of(row_scores, rows.astype(np.int64)) if len(rows) else None
+            boost = read.hints.boost(finder.catalog)
+            shown = row_scores if boost is None else row_scores + boost
+            mask = read.filters.mask(finder.catalog)
+            position = rank.rank_of(shown, rows.astype(np.int64), mask) if len(rows) else None
             outcomes.append(QueryOutcome(item.query, item.expected, position, bool(len(rows))))
     n = len(outcomes)
     ranks = [o.rank for o in outcomes]

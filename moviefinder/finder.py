@@ -14,7 +14,7 @@ from moviefinder.catalog import Catalog, Title, franchise_key
 from moviefinder.embed import Encoder
 from moviefinder.errors import QueryError
 from moviefinder.explain import Explanation, explain_match, taste_neighbours
-from moviefinder.query import Filters
+from moviefinder.query import Filters, Hints
 from moviefinder.taste import Taste
 
 #: How many candidates per shown result diversification may choose from.
@@ -27,11 +27,13 @@ class View:
 
     ``taste_weight`` is w in (1 − w)·query + w·taste; watched titles are hidden unless
     ``include_watched``; with a ``region`` that has evidence only titles known to be there are
-    shown unless ``include_unknown``; ``diversity`` is the MMR lambda (1.0: score order).
+    shown unless ``include_unknown``; ``diversity`` is the MMR lambda (1.0: score order);
+    ``hints`` (read from a long description) lift or lower titles without hiding any.
     """
 
     limit: int = 10
     filters: Filters | None = None
+    hints: Hints | None = None
     taste_weight: float = 0.0
     include_watched: bool = False
     region: RegionView | None = None
@@ -106,7 +108,7 @@ class Finder:
         """ROW's query score, blended score and rank for QUERY: among the titles VIEW would
         show when ROW is one of them, else among all titles."""
         query_scores = self.query_scores([query])[0]
-        scores = rank.blend(query_scores, self.taste, view.taste_weight)
+        scores = self._blended(query_scores, view)
         mask = self._mask(view, len(scores), ())
         shown = mask if mask is not None and mask[row] else None
         position = rank.rank_of(scores, np.array([row]), shown)
@@ -145,6 +147,11 @@ class Finder:
             tuple((str(name[r]), s) for r, s in disliked),
         )
 
+    def _blended(self, query_scores: np.ndarray, options: View) -> np.ndarray:
+        scores = rank.blend(query_scores, self.taste, options.taste_weight)
+        boost = None if options.hints is None else options.hints.boost(self.catalog)
+        return scores if boost is None else scores + boost
+
     def _mask(self, options: View, size: int, exclude: Sequence[int]) -> np.ndarray | None:
         mask = None if options.filters is None else options.filters.mask(self.catalog)
         hidden = list(exclude) + ([] if options.include_watched else list(self.watched))
@@ -162,7 +169,7 @@ class Finder:
     def _ranked(
         self, query_scores: np.ndarray, query: str, options: View, exclude: Sequence[int]
     ) -> list[Match]:
-        scores = rank.blend(query_scores, self.taste, options.taste_weight)
+        scores = self._blended(query_scores, options)
         pool = rank.top_k(
             scores, options.limit * POOL_FACTOR, self._mask(options, len(scores), exclude)
         )

@@ -55,6 +55,18 @@ _DECADE_WORDS: Final = {
     "seventies": 1970, "eighties": 1980, "nineties": 1990,
 }  # fmt: skip
 SHORT_MOVIE: Final = 100  # minutes: "a short film" rarely means a feature over 100 minutes
+#: A description this long is a story told from memory: the years and genres it mentions are
+#: hints that lift titles, not filters that hide them ("I think it was the 90s, maybe horror").
+LONG_QUERY: Final = 40
+#: What a hint adds to (or takes from) a title's score; measured on real tip-of-the-tongue
+#: requests (README, Search quality).
+ERA_BOOST: Final = 0.06
+GENRE_BOOST: Final = 0.04
+UNWANTED_PENALTY: Final = 0.1
+#: Tags before a request ("[TOMT] [Movie] [2000s]") are read for hints, not embedded.
+_TAGS: Final = re.compile(r"^\s*(?:\[[^\]]*\]\s*)+")
+_YEAR: Final = re.compile(r"\b(19[0-9]\d|20[0-4]\d)\b")
+_ERA: Final = re.compile(r"\b(?:(early|mid|late)[\s-]*)?(19|20)?(\d)0'?s\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -144,23 +156,88 @@ def _within(values: Sequence[Any], low: float | None, high: float | None) -> np.
 
 
 @dataclass(frozen=True)
+class Hints:
+    """Soft preferences read out of a long description: they lift titles, never hide them."""
+
+    years: tuple[int, int] | None = None
+    genres: tuple[str, ...] = ()
+    exclude_genres: tuple[str, ...] = ()
+
+    def boost(self, catalog: Catalog) -> np.ndarray | None:
+        """What each title gains or loses by these hints, or None when there are none."""
+        if self == Hints():
+            return None
+        boost = np.zeros(len(catalog), dtype=np.float32)
+        if self.years is not None:
+            era = Filters(year_from=self.years[0], year_to=self.years[1]).mask(catalog)
+            boost += ERA_BOOST * np.asarray(era, dtype=np.float32)
+        if self.genres:
+            wanted = Filters(genres=self.genres).mask(catalog)
+            boost += GENRE_BOOST * np.asarray(wanted, dtype=np.float32)
+        if self.exclude_genres:
+            kept = Filters(exclude_genres=self.exclude_genres).mask(catalog)
+            boost -= UNWANTED_PENALTY * np.asarray(~np.asarray(kept), dtype=np.float32)
+        return boost
+
+    def describe(self) -> list[str]:
+        parts = [] if self.years is None else [f"maybe {self.years[0]}–{self.years[1]}"]
+        return (
+            parts
+            + [f"rather {g}" for g in self.genres]
+            + [f"rather not {g}" for g in self.exclude_genres]
+        )
+
+
+def era_of(text: str) -> tuple[int, int] | None:
+    """The release years TEXT mentions, widened a little: "1994" → 1992–1996, "late 80s" →
+    1984–1990, "early 2000s" → 1999–2005; None when it mentions none.
+
+    >>> era_of("saw it on tv in the late 80s or maybe 1991")
+    (1984, 1993)
+    """
+    spans = [(int(y) - 2, int(y) + 2) for y in _YEAR.findall(text)]
+    for part, century, digit in _ERA.findall(text):
+        decade = int(digit) * 10
+        start = (
+            int(century) * 100 + decade if century else decade + (1900 if decade >= 30 else 2000)
+        )
+        low, high = start, start + 9
+        if part.lower() == "early":
+            high = start + 4
+        elif part.lower() == "late":
+            low = start + 5
+        spans.append((low - 1, high + 1))
+    if not spans:
+        return None
+    return min(low for low, _ in spans), max(high for _, high in spans)
+
+
+@dataclass(frozen=True)
 class ParsedQuery:
-    """The text left to embed, the filters read from the query, and what was understood."""
+    """The text left to embed, the filters and hints read from the query, and (for a Dutch
+    query) the English the model read."""
 
     text: str
     filters: Filters = field(default_factory=Filters)
-    #: The English the model read, when the query was Dutch.
     read_as: str | None = None
+    hints: Hints = field(default_factory=Hints)
 
 
 def read_query(text: str, literal: bool = False) -> ParsedQuery:
-    """TEXT as the finder needs it: rendered into English if Dutch, then filters read out of it
-    (unless LITERAL)."""
+    """TEXT as the finder needs it: rendered into English if Dutch, leading tags set aside,
+    then (unless LITERAL) filters read out of a short query, or hints out of a long one
+    (:data:`LONG_QUERY` words or more), whose text is embedded whole."""
     rendering = render_query(text)
     read_as = rendering.text if rendering.translated else None
+    body = _TAGS.sub("", rendering.text).strip() or rendering.text
     if literal:
-        return ParsedQuery(rendering.text, read_as=read_as)
-    return replace(parse_query(rendering.text), read_as=read_as)
+        return ParsedQuery(body, read_as=read_as)
+    parsed = parse_query(body)
+    if len(body.split()) < LONG_QUERY:
+        return replace(parsed, read_as=read_as)
+    read = parsed.filters
+    hints = Hints(era_of(rendering.text), read.genres, read.exclude_genres)
+    return ParsedQuery(body, read_as=read_as, hints=hints)
 
 
 _KINDS = "|".join(

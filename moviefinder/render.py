@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # types only: rendering must not drag every core module into 
     from moviefinder.finder import Match
     from moviefinder.journal import ImportReport, Journal, ShowViews
     from moviefinder.library import CatalogImport, CatalogInfo, CatalogSync
-    from moviefinder.query import Filters
+    from moviefinder.query import Filters, ParsedQuery
     from moviefinder.store import BuildReport  # pyarrow stays off the query path
     from moviefinder.taste import Taste
 
@@ -118,7 +118,7 @@ def matches(
     filters: Filters | None = None,
     region: RegionView | None = None,
     full: bool = False,
-    read_as: str | None = None,
+    parsed: ParsedQuery | None = None,
 ) -> None:
     if as_json:
         emit_json([match_dict(m, region) for m in results])
@@ -129,8 +129,8 @@ def matches(
             "showing every title.[/]"
         )
         region = None
-    if read_as is not None:
-        _out.print(f"[dim]Read as English: {read_as}[/]")
+    if parsed is not None:
+        _reading(parsed, "[dim]", "[/]")
     understood = [] if filters is None else filters.describe()
     if understood:
         _out.print(f"[dim]Understood: {', '.join(understood)} (--literal ignores the text)[/]")
@@ -317,6 +317,15 @@ def taste(
         _out.print(f"  {number}. {typical} ({len(members)} titles)")
 
 
+def _reading(parsed: ParsedQuery, start: str = "", end: str = "") -> None:
+    """How the query was read: its English rendering and the hints taken from a long one."""
+    if parsed.read_as is not None:
+        _out.print(f"{start}Read as English: {parsed.read_as}{end}")
+    hints = parsed.hints.describe()
+    if hints:
+        _out.print(f"{start}Hints (lift, never hide): {', '.join(hints)}{end}")
+
+
 def explanation(
     title: Title,
     region: RegionView,
@@ -326,7 +335,7 @@ def explanation(
     standing: tuple[float, float, int] | None,
     hidden: Sequence[str],
     catalog: Catalog,
-    read_as: str | None = None,
+    parsed: ParsedQuery | None = None,
 ) -> None:
     """Everything known about one title and where it stands, from measured numbers."""
     length = (
@@ -369,8 +378,8 @@ def explanation(
                 _out.print(f"  {label}: {near}")
     if standing is not None:
         query_score, score, position = standing
-        if read_as is not None:
-            _out.print(f"The query, read as English: {read_as}")
+        if parsed is not None:
+            _reading(parsed)
         _out.print(
             f"For the query: query score {query_score:.3f}, score {score:.3f}, rank {position}."
         )

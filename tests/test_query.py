@@ -7,7 +7,18 @@ import pytest
 
 from moviefinder.catalog import Catalog
 from moviefinder.cli import run
-from moviefinder.query import Filters, decade_years, parse_query
+from moviefinder.query import (
+    ERA_BOOST,
+    GENRE_BOOST,
+    LONG_QUERY,
+    UNWANTED_PENALTY,
+    Filters,
+    Hints,
+    decade_years,
+    era_of,
+    parse_query,
+    read_query,
+)
 
 
 @pytest.mark.parametrize(
@@ -96,3 +107,79 @@ def test_language_filter_on_a_catalogue_that_has_them() -> None:
     ))  # fmt: skip
     mask = Filters(languages=("KO",)).mask(catalog)
     assert mask is not None and mask.tolist() == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("it came out in 1994 I think", (1992, 1996)),
+        ("late 80s", (1984, 1990)),
+        ("early 2000s or so", (1999, 2005)),
+        ("mid-90s", (1989, 2000)),
+        ("the 70's", (1969, 1980)),
+        ("saw it on tv in the late 80s or maybe 1991", (1984, 1993)),
+        ("a 1080p rip with 300 spartans", None),
+        ("no year at all", None),
+    ],
+)
+def test_era_of(text: str, years: tuple[int, int] | None) -> None:
+    assert era_of(text) == years
+
+
+RAMBLING = (
+    "[TOMT] [Movie] I watched this on a rainy afternoon years ago, I think it was the late 90s. "
+    "There was a crew of thieves planning one last heist and a detective who keeps chasing them "
+    "through the city at night. It was definitely not a cartoon, and I remember a long shootout "
+    "in the street near the end. Any help would be great, it has been driving me mad for weeks."
+)
+
+
+def test_long_queries_keep_their_text_and_turn_filters_into_hints() -> None:
+    assert len(RAMBLING.split()) >= LONG_QUERY
+    parsed = read_query(RAMBLING)
+    assert parsed.filters == Filters()  # nothing is hidden on the word of a hazy memory
+    assert parsed.text.startswith("I watched this")  # the tags are set aside ...
+    assert "late 90s" in parsed.text and "not a cartoon" in parsed.text  # ... the rest kept
+    assert parsed.hints == Hints(years=(1994, 2000), exclude_genres=("animation",))
+    assert parsed.hints.describe() == ["maybe 1994–2000", "rather not animation"]
+    short = read_query("a late 90s heist movie, not a cartoon")
+    assert short.hints == Hints() and short.filters.exclude_genres == ("animation",)
+    assert read_query(RAMBLING, literal=True).hints == Hints()
+
+
+def test_hints_lift_and_lower_without_hiding(catalog: Catalog) -> None:
+    assert Hints().boost(catalog) is None
+    boost = Hints(years=(1994, 2000), genres=("crime",), exclude_genres=("animation",)).boost(
+        catalog
+    )
+    assert boost is not None
+    by_id = dict(zip(catalog.columns["id"], boost.tolist(), strict=True))
+    assert by_id["t:5"] == pytest.approx(ERA_BOOST + GENRE_BOOST)  # Heat: 1995, crime
+    assert by_id["t:2"] == pytest.approx(ERA_BOOST)  # Star Voyage: 1999
+    assert by_id["t:4"] == pytest.approx(-UNWANTED_PENALTY)  # Space Dogs: animation
+    assert by_id["t:1"] == by_id["t:3"] == 0.0
+
+
+def test_ask_shows_the_hints_and_still_lists_every_title(
+    bundled: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def scores(*extra: str) -> dict[str, float]:
+        assert run(["ask", RAMBLING, "--json", *extra]) == 0
+        return {r["id"]: r["score"] for r in json.loads(capsys.readouterr().out)}
+
+    hinted, literal = scores(), scores("--literal")
+    assert len(hinted) == 5  # the cartoon is lowered, not hidden
+    change = {i: round(hinted[i] - literal[i], 3) for i in literal}
+    assert change == {
+        "t:1": 0,
+        "t:2": ERA_BOOST,
+        "t:3": 0,
+        "t:4": -UNWANTED_PENALTY,
+        "t:5": ERA_BOOST,
+    }
+    assert run(["ask", RAMBLING]) == 0
+    assert "Hints (lift, never hide): maybe 1994–2000, rather not animation" in (
+        capsys.readouterr().out
+    )
+    assert run(["explain", "Heat", "--query", RAMBLING]) == 0
+    assert "Hints (lift, never hide): maybe 1994–2000" in capsys.readouterr().out

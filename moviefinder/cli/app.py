@@ -116,6 +116,7 @@ def ask(
     view = View(
         limit=limit,
         filters=filters,
+        hints=parsed.hints,
         taste_weight=weight if taste is not None else 0.0,
         include_watched=include_watched,
         region=area,
@@ -130,7 +131,7 @@ def ask(
         filters,
         area,
         why,
-        parsed.read_as,
+        parsed,
     )
 
 
@@ -219,7 +220,10 @@ def explain(
     parsed = read_query(query) if query else None
     weight = settings.taste_weight if profile is not None else 0.0
     view = View(
-        region=area, taste_weight=weight, filters=None if parsed is None else parsed.filters
+        region=area,
+        taste_weight=weight,
+        filters=None if parsed is None else parsed.filters,
+        hints=None if parsed is None else parsed.hints,
     )
     render.explanation(
         finder.catalog.title(row),
@@ -230,7 +234,7 @@ def explain(
         None if parsed is None else finder.standing(row, parsed.text, view),
         finder.hidden_because(row, view),
         finder.catalog,
-        None if parsed is None else parsed.read_as,
+        parsed,
     )
 
 
