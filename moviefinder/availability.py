@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date
 from pathlib import Path
 from typing import Final
 
 from moviefinder.catalog import Catalog, TitleType
-from moviefinder.errors import InputError
+from moviefinder.errors import InputError, MovieFinderError
 from moviefinder.files import atomic_file
 
 EVERY_REGION: Final = "*"
@@ -68,7 +69,7 @@ def read_availability(path: Path, regions: Iterable[str] | None = None) -> list[
     """Records from PATH (none when it does not exist), only those for REGIONS if given.
 
     Raises:
-        InputError: a line is not a record.
+        InputError: the file is unreadable or a line is not a record (naming the way out).
     """
     if not path.is_file():
         return []
@@ -76,18 +77,56 @@ def read_availability(path: Path, regions: Iterable[str] | None = None) -> list[
     # them (the US list alone is 6,000 lines), then check the parsed region exactly.
     wanted = None if regions is None else set(regions)
     marks = None if wanted is None else [f'"region": "{r}"' for r in wanted]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path} is unreadable ({exc}) — {_remedy(path)}.") from None
     records = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if marks is not None and not any(mark in line for mark in marks):
             continue
         if line.strip():
             try:
-                record = Availability(**json.loads(line))
+                record = _record(json.loads(line))
             except (TypeError, ValueError) as exc:
-                raise InputError(f"{path}:{number}: not an availability record ({exc})") from None
+                raise InputError(
+                    f"{path}:{number}: not an availability record ({exc}) — {_remedy(path)}."
+                ) from None
             if wanted is None or record.region in wanted:
                 records.append(record)
     return records
+
+
+_DAY: Final = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def _record(value: object) -> Availability:
+    """An Availability from one parsed line; TypeError or ValueError if it is not one."""
+    if not isinstance(value, dict):
+        raise TypeError("not an object")
+    record = Availability(**value)
+    if not all(isinstance(getattr(record, f.name), str) for f in fields(Availability)):
+        raise TypeError("every field must be text")
+    if not (_DAY.fullmatch(record.first_seen) and _DAY.fullmatch(record.last_seen)):
+        raise ValueError("dates must be YYYY, YYYY-MM or YYYY-MM-DD")
+    record.is_stale(date.today())  # a month 13 or a day 32 fails here, not while rendering
+    return record
+
+
+def _remedy(path: Path) -> str:
+    """How to get past a damaged availability file at PATH."""
+    from moviefinder import paths
+
+    try:
+        shipped = path.resolve().is_relative_to(paths.bundled_dir().resolve())
+    except MovieFinderError:
+        shipped = False
+    if shipped:
+        return "reinstall moviefinder"
+    return (
+        "delete it (availability is then unknown) and run "
+        f"`moviefinder catalog sync --name {path.parent.name}` to fetch it again"
+    )
 
 
 @dataclass(frozen=True)

@@ -164,26 +164,49 @@ class OnnxEncoder:
             except ModelError:
                 if not self._rebuildable:
                     raise
-                # A corrupt export is not fatal: make it again, once.
-                self._export = self._make_export()
-                self._runtime = _open_runtime(self._export)
+                return self._rebuild()
+        return self._runtime
+
+    def _rebuild(self) -> tuple[Any, Any]:
+        """A corrupt export is not fatal: make it again, once."""
+        self._rebuildable = False
+        self._export = self._make_export()
+        self._runtime = _open_runtime(self._export)
         return self._runtime
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        session, tokenizer = self._loaded()
-        encodings = tokenizer.encode_batch(list(texts))
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-        (hidden,) = session.run(
-            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        )
-        # Mean pooling over real tokens, then L2 normalisation: the model's own pipeline.
-        weights = mask[:, :, None].astype(np.float32)
+        vectors = _run(self._loaded(), texts)
+        if vectors is None and self._rebuildable:
+            vectors = _run(self._rebuild(), texts)
+        if vectors is None:
+            folder = self._current_export().folder
+            raise ModelError(
+                f"The ONNX export at {folder} gives invalid vectors (damaged weights) — run "
+                "`moviefinder doctor --fix`."
+            )
+        return vectors
+
+
+def _run(runtime: tuple[Any, Any], texts: Sequence[str]) -> np.ndarray | None:
+    """Unit vectors for TEXTS, or None when the model gives NaN or all-zero vectors (its
+    weights file is damaged but still loads)."""
+    session, tokenizer = runtime
+    encodings = tokenizer.encode_batch(list(texts))
+    ids = np.array([e.ids for e in encodings], dtype=np.int64)
+    mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+    (hidden,) = session.run(
+        None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+    )
+    # Mean pooling over real tokens, then L2 normalisation: the model's own pipeline.
+    weights = mask[:, :, None].astype(np.float32)
+    with np.errstate(all="ignore"):
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return np.asarray(pooled / np.clip(norms, 1e-12, None), dtype=np.float32)
+    if not np.all(np.isfinite(norms) & (norms > 1e-6)):
+        return None
+    return np.asarray(pooled / norms, dtype=np.float32)
 
 
 def _open_runtime(export: Export) -> tuple[Any, Any]:

@@ -43,3 +43,7 @@ class ConfigError(MovieFinderError):
 
 class ServiceError(MovieFinderError):
     """An online service (TMDB) rejected our key, kept failing or sent something unreadable."""
+
+
+class BusyError(MovieFinderError):
+    """Another moviefinder kept changing the data directory for longer than we would wait."""

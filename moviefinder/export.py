@@ -3,15 +3,26 @@
 The export lives in ``<data dir>/models/<name>/``: ``model.onnx`` (graph optimised once by
 onnxruntime and saved, so later sessions skip that step), ``model.weights`` (its
 initializers, memory-mapped when a session opens), ``tokenizer.json`` and
-``manifest.json`` (the source model's fingerprint and the parity figures). A missing, stale or
-corrupt export is rebuilt; nothing here is on the query path except :func:`ready_export`.
+``manifest.json`` (the source model's fingerprint, each file's size and CRC-32, the parity
+figures and the reference vectors of the probe texts). A missing, stale or corrupt export is
+rebuilt:
+a file of the wrong size or a manifest that does not parse makes :func:`ready_export` say there
+is none, a file that will not load is caught when the session opens, weights that load but give
+NaN or zero vectors when a query is encoded, and :func:`check_export` (for `moviefinder doctor`)
+also compares every file's checksum with the manifest and the probe texts' vectors with the
+reference. (Weights damaged in place, same size, are only found by that last check: hashing
+90 MB on every query would cost more than the query.) Nothing here is on the query path except
+:func:`ready_export`.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import shutil
 import warnings
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,7 +39,9 @@ MODEL_FILE: Final = "model.onnx"
 WEIGHTS_FILE: Final = "model.weights"
 TOKENIZER_FILE: Final = "tokenizer.json"
 MANIFEST_FILE: Final = "manifest.json"
-MANIFEST_VERSION: Final = 2
+MANIFEST_VERSION: Final = 3
+#: The files of an export besides the manifest; the manifest records their sizes.
+EXPORT_FILES: Final = (MODEL_FILE, WEIGHTS_FILE, TOKENIZER_FILE)
 #: Minimum cosine between ONNX and sentence-transformers vectors on the probe texts.
 PARITY_FLOOR: Final = 0.9999
 _OPSET: Final = 17
@@ -83,24 +96,121 @@ def _read_manifest(folder: Path) -> dict[str, Any] | None:
     return manifest if isinstance(manifest, dict) else None
 
 
+def _file_sizes(folder: Path) -> dict[str, int]:
+    return {name: (folder / name).stat().st_size for name in EXPORT_FILES}
+
+
+def _checksums(folder: Path) -> dict[str, int]:
+    """CRC-32 of each file (reads ~90 MB: for making and checking an export, not for queries)."""
+    sums = {}
+    for name in EXPORT_FILES:
+        crc = 0
+        with (folder / name).open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                crc = zlib.crc32(chunk, crc)
+        sums[name] = crc
+    return sums
+
+
+def _geometry(manifest: dict[str, Any]) -> tuple[int, int] | None:
+    """(dim, max_tokens) from MANIFEST, or None when they are not positive integers."""
+    dim, max_tokens = manifest.get("dim"), manifest.get("max_tokens")
+    if type(dim) is not int or type(max_tokens) is not int or min(dim, max_tokens) < 1:
+        return None
+    return dim, max_tokens
+
+
 def ready_export(model_id: str, source: Path) -> Export | None:
-    """The export for MODEL_ID if it exists and was made from SOURCE as it is now."""
+    """The export for MODEL_ID if it exists, is whole (every file of the size its manifest
+    records) and was made from SOURCE as it is now."""
     folder = export_dir(model_id)
     manifest = _read_manifest(folder)
+    if manifest is None:
+        return None
+    geometry = _geometry(manifest)
     try:
-        fresh = manifest is not None and (
-            manifest.get("version") == MANIFEST_VERSION
+        fresh = (
+            geometry is not None
+            and manifest.get("version") == MANIFEST_VERSION
             and manifest.get("model") == model_id
             and manifest.get("source") == source_fingerprint(source)
-            and (folder / MODEL_FILE).is_file()
-            and (folder / WEIGHTS_FILE).is_file()
-            and (folder / TOKENIZER_FILE).is_file()
+            and manifest.get("files") == _file_sizes(folder)
         )
     except OSError:
         return None
-    if not fresh or manifest is None:
+    if not fresh or geometry is None:
         return None
-    return Export(folder, model_id, int(manifest["dim"]), int(manifest["max_tokens"]))
+    return Export(folder, model_id, *geometry)
+
+
+def check_export(folder: Path, source: Path | None) -> tuple[bool, str]:
+    """(whole?, what was found) for the export in FOLDER, reading it in full: its manifest,
+    the size and checksum of every file, and the probe texts encoded again against the
+    reference vectors recorded when it was made (about a second; no torch). SOURCE is the
+    model it was made from, if still installed: an export of an older SOURCE is whole but
+    stale (it is made again on next use).
+    """
+    from moviefinder.embed import OnnxEncoder
+
+    manifest = _read_manifest(folder)
+    if manifest is None:
+        return False, f"{folder / MANIFEST_FILE} is missing or unreadable"
+    if manifest.get("version") != MANIFEST_VERSION:
+        return True, "made by another version of moviefinder: made again on next use"
+    geometry = _geometry(manifest)
+    if geometry is None:
+        return False, f"{folder / MANIFEST_FILE} is damaged (no model geometry)"
+    try:
+        sizes = _file_sizes(folder)
+    except OSError as exc:
+        return False, f"a file is missing ({exc.filename})"
+    recorded = manifest.get("files")
+    if not isinstance(recorded, dict):
+        return False, f"{folder / MANIFEST_FILE} is damaged (no file sizes)"
+    for name, size in sizes.items():
+        if recorded.get(name) != size:
+            return False, f"{folder / name} is {size} bytes, the manifest says {recorded.get(name)}"
+    recorded_sums = manifest.get("crc32")
+    if not isinstance(recorded_sums, dict):
+        return False, f"{folder / MANIFEST_FILE} is damaged (no checksums)"
+    for name, crc in _checksums(folder).items():
+        if recorded_sums.get(name) != crc:
+            return False, f"{folder / name} has changed since it was made (checksum differs)"
+    reference = _probe_vectors(manifest)
+    if reference is None:
+        return False, f"{folder / MANIFEST_FILE} is damaged (no probe vectors)"
+    model_id = str(manifest.get("model"))
+    try:
+        got = OnnxEncoder(model_id, export=Export(folder, model_id, *geometry)).encode(
+            list(PROBE_TEXTS)
+        )
+    except ModelError as exc:
+        return False, str(exc)
+    worst = float(np.min(np.sum(reference * got, axis=1)))
+    if not worst >= PARITY_FLOOR:
+        return False, f"its vectors differ from the reference (cosine {worst:.5f})"
+    try:
+        stale = source is not None and manifest.get("source") != source_fingerprint(source)
+    except OSError:
+        stale = False
+    note = "; made from an older model package, remade on next use" if stale else ""
+    return True, f"parity {worst:.5f} on {len(PROBE_TEXTS)} probe texts{note}"
+
+
+def remove_export(folder: Path) -> None:
+    """Delete the export in FOLDER (it is made again on next use)."""
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _probe_vectors(manifest: dict[str, Any]) -> np.ndarray | None:
+    geometry = _geometry(manifest)
+    try:
+        raw = base64.b64decode(str(manifest.get("probe_vectors", "")), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    if geometry is None or len(raw) != len(PROBE_TEXTS) * geometry[0] * 4:
+        return None
+    return np.frombuffer(raw, dtype=np.float32).reshape(len(PROBE_TEXTS), geometry[0])
 
 
 def export_model(model_id: str, source: Path) -> Export:
@@ -157,9 +267,11 @@ def export_model(model_id: str, source: Path) -> Export:
         shutil.copyfile(source / TOKENIZER_FILE, staging / TOKENIZER_FILE)
         dim = int(transformer.config.hidden_size)
         candidate = Export(staging, model_id, dim, max_tokens)
-        expected = reference.encode(list(PROBE_TEXTS), normalize_embeddings=True)
+        expected = np.asarray(
+            reference.encode(list(PROBE_TEXTS), normalize_embeddings=True), dtype=np.float32
+        )
         got = OnnxEncoder(model_id, export=candidate).encode(list(PROBE_TEXTS))
-        worst = float(np.min(np.sum(np.asarray(expected) * got, axis=1)))
+        worst = float(np.min(np.sum(expected * got, axis=1)))
         if worst < PARITY_FLOOR:
             raise ModelError(
                 f"The ONNX export of {model_id} disagrees with sentence-transformers "
@@ -174,6 +286,9 @@ def export_model(model_id: str, source: Path) -> Export:
             "opset": _OPSET,
             "parity_min_cosine": worst,
             "probe_texts": len(PROBE_TEXTS),
+            "probe_vectors": base64.b64encode(expected.tobytes()).decode("ascii"),
+            "files": _file_sizes(staging),
+            "crc32": _checksums(staging),
         }
         (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         replace_dir(staging, target)

@@ -8,27 +8,38 @@ a series episode ("Show: Season 2: Name") from a title that merely has a colon i
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
+import lzma
 import re
 import zipfile
+import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from moviefinder.errors import InputError
+
+if TYPE_CHECKING:
+    from moviefinder.store import Progress
 
 SIMPLE_FILE: Final = "NetflixViewingHistory.csv"
 ACTIVITY_FILE: Final = "ViewingActivity.csv"
 RATINGS_FILE: Final = "Ratings.csv"
 #: Shorter views are not "watched": trailers that started, a peek at an episode.
 MIN_SECONDS: Final = 120
-#: Zip members larger than this are refused (a viewing history is a few MB at most).
+#: Files and zip members larger than this are refused (a viewing history is a few MB at most;
+#: a million rows of NetflixViewingHistory.csv are about 45 MB).
 MAX_MEMBER_BYTES: Final = 200 * 2**20
+#: A long file reports progress every this many rows (a short one never shows a bar).
+PROGRESS_EVERY: Final = 10_000
+#: The longest cell read (characters): a history cell is a title, a date or a duration. The
+#: csv module's limit is process-wide, so it is set on every read, not trusted.
+MAX_CELL: Final = 131_072
 
 #: Date orders tried on a simple export, decided once per file.
 DATE_FORMATS: Final = (
@@ -54,7 +65,9 @@ _DIVISION_WORDS = (
 )
 _NUMBER = r"(?:\d+|[ivxlc]+|[a-z]|one|two|three|four|five|six|seven|eight|nine|ten)"
 _DIVISION = re.compile(
-    rf"^(?:\d+\s*(?:st|nd|rd|th|ª|º|e|\.)?\s+)?(?:{_DIVISION_WORDS})(?:\s+{_NUMBER})?"
+    # "\d+(?:\s*suffix)?\s+", not "\d+\s*suffix?\s+": two adjacent optional runs of spaces take
+    # quadratic time on a long run of spaces.
+    rf"^(?:\d+(?:\s*(?:st|nd|rd|th|ª|º|e|\.))?\s+)?(?:{_DIVISION_WORDS})(?:\s+{_NUMBER})?"
     rf"(?:\s+(?:part|deel|parte|teil)\s+{_NUMBER})?$",
     re.IGNORECASE,
 )
@@ -63,14 +76,15 @@ _LIMITED = re.compile(
     r"limitierte serie|série limitée|serie limitada|kerstspecial|christmas special)$",
     re.IGNORECASE,
 )
+# No leading "\s*": searched, it takes quadratic time on a long run of spaces (stripped after).
 _EPISODE_SUFFIX = re.compile(
-    r"\s*\((?:episode|aflevering|epis[oó]dio|episodio|folge|[ée]pisode|afsnit|avsnitt|jakso|"
+    r"\((?:episode|aflevering|epis[oó]dio|episodio|folge|[ée]pisode|afsnit|avsnitt|jakso|"
     r"odcinek)\s*\d+\)\s*$",
     re.IGNORECASE,
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a long history holds a million of these
 class Viewing:
     """One row of a viewing history: what was played, when, how long (full export only)."""
 
@@ -135,12 +149,13 @@ def split_title(title: str) -> ParsedTitle:
     """
     text = title.strip()
     suffixed = _EPISODE_SUFFIX.search(text) is not None
-    text = _EPISODE_SUFFIX.sub("", text)
+    text = _EPISODE_SUFFIX.sub("", text).rstrip()
     parts = [p.strip() for p in text.split(": ")]
+    # A blank part before the split would leave the show empty or ending in ": ".
     for i in range(1, len(parts)):
-        if _DIVISION.match(parts[i]) or _LIMITED.match(parts[i]):
+        if parts[i - 1] and (_DIVISION.match(parts[i]) or _LIMITED.match(parts[i])):
             return ParsedTitle(": ".join(parts[:i]), ": ".join(parts[i:]))
-    if suffixed and len(parts) > 1:
+    if suffixed and len(parts) > 1 and parts[0]:
         return ParsedTitle(parts[0], ": ".join(parts[1:]))
     return ParsedTitle(text)
 
@@ -155,13 +170,16 @@ def detect_date_format(values: Sequence[str]) -> str:
     sample = [v.strip() for v in values if v.strip()]
     if not sample:
         raise InputError("The history has no dates.")
+    # A long history repeats its days: read each distinct one once (strptime is slow).
+    distinct = set(sample)
     now = datetime.now()
     best: tuple[int, int, str] | None = None
     for fmt in DATE_FORMATS:
         try:
-            dates = [datetime.strptime(v, fmt) for v in sample]
+            day = {v: datetime.strptime(v, fmt) for v in distinct}
         except ValueError:
             continue
+        dates = [day[v] for v in sample]
         future = sum(1 for d in dates if d > now)
         ordered = sum(1 for a, b in pairwise(dates) if a >= b)
         candidate = (-future, ordered, fmt)
@@ -172,13 +190,41 @@ def detect_date_format(values: Sequence[str]) -> str:
     return best[2]
 
 
-def _read_csv(text: str, name: str, required: set[str]) -> list[dict[str, str]]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = {h.strip() for h in reader.fieldnames or ()}
-    missing = required - header
-    if missing:
-        raise InputError(f"{name} lacks column(s): {', '.join(sorted(missing))}.")
-    return [{(k or "").strip(): (v or "") for k, v in row.items()} for row in reader]
+# A line with its ending: \n, \r\n or a lone \r (old Mac files), or the last line without one.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """TEXT's lines for the csv module. Not io.StringIO: it copies the text at four bytes a
+    character (170 MB more for a million-row history)."""
+    return (match.group() for match in _LINE.finditer(text))
+
+
+def _read_csv(
+    text: str, name: str, required: set[str], progress: Progress | None = None
+) -> Iterator[dict[str, str]]:
+    """The rows of TEXT one at a time (a long history never sits in memory as dicts), calling
+    PROGRESS(rows read, rows expected) every :data:`PROGRESS_EVERY` rows of a long file."""
+    csv.field_size_limit(MAX_CELL)
+    reader = csv.DictReader(_lines(text), restval="")
+    expected = max(text.count("\n"), text.count("\r")) if progress is not None else 0
+    try:
+        header = {h.strip() for h in reader.fieldnames or ()}
+        missing = required - header
+        if missing:
+            raise InputError(f"{name} lacks column(s): {', '.join(sorted(missing))}.")
+        done = 0
+        for done, row in enumerate(reader, 1):
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done, max(done, expected))
+            # Cells beyond the header land under the key None: dropped.
+            yield {k.strip(): v for k, v in row.items() if k is not None}
+        if progress is not None and done >= PROGRESS_EVERY:
+            progress(done, done)
+    except csv.Error as exc:
+        raise InputError(
+            f"{name} is not a readable CSV file (line {reader.line_num}: {exc})."
+        ) from None
 
 
 def _seconds(duration: str) -> int | None:
@@ -189,26 +235,47 @@ def _seconds(duration: str) -> int | None:
     return hours * 3600 + minutes * 60 + seconds
 
 
-def parse_simple(text: str, name: str = SIMPLE_FILE) -> HistoryFile:
-    """Rows of ``NetflixViewingHistory.csv``; the date order is detected for the file."""
-    rows = _read_csv(text, name, {"Title", "Date"})
-    fmt = detect_date_format([r["Date"] for r in rows])
-    viewings, skips = [], []
-    for row in rows:
+def parse_simple(
+    text: str, name: str = SIMPLE_FILE, progress: Progress | None = None
+) -> HistoryFile:
+    """Rows of ``NetflixViewingHistory.csv``; the date order is detected for the file.
+
+    Raises:
+        InputError: missing columns, no rows, or dates in no known order (naming NAME).
+    """
+    rows: list[tuple[str, str]] = []
+    shared: dict[str, str] = {}  # one copy of each title and day: a long history repeats them
+    for row in _read_csv(text, name, {"Title", "Date"}, progress):
         title, date = row["Title"].strip(), row["Date"].strip()
+        rows.append((shared.setdefault(title, title), shared.setdefault(date, date)))
+    if not rows:
+        raise InputError(f"{name} has a header but no rows.")
+    try:
+        fmt = detect_date_format([date for _, date in rows])
+    except InputError as exc:
+        raise InputError(f"{name}: {exc}") from None
+    day = {date: datetime.strptime(date, fmt) for date in {date for _, date in rows} if date}
+    viewings, skips = [], []
+    for title, date in rows:
         if not title or not date:
             skips.append(("", "no title or date"))
             continue
-        viewings.append(Viewing(title, datetime.strptime(date, fmt)))
+        viewings.append(Viewing(title, day[date]))
     return HistoryFile(tuple(viewings), tuple(skips))
 
 
-def parse_activity(text: str, name: str = ACTIVITY_FILE) -> HistoryFile:
-    """Rows of ``ViewingActivity.csv``; trailers, hooks, recaps and short views are skipped."""
-    rows = _read_csv(text, name, {"Profile Name", "Duration", "Title"})
-    viewings, skips = [], []
-    for row in rows:
+def parse_activity(
+    text: str, name: str = ACTIVITY_FILE, progress: Progress | None = None
+) -> HistoryFile:
+    """Rows of ``ViewingActivity.csv``; trailers, hooks, recaps and short views are skipped.
+
+    Raises:
+        InputError: missing columns or no rows (naming NAME).
+    """
+    viewings, skips, profiles = [], [], set()
+    for row in _read_csv(text, name, {"Profile Name", "Duration", "Title"}, progress):
         profile = row["Profile Name"].strip()
+        profiles.add(profile)
         start = row.get("Start Time") or row.get("StartTime") or ""
         kind = row.get("Supplemental Video Type", "").strip()
         seconds = _seconds(row["Duration"])
@@ -228,8 +295,9 @@ def parse_activity(text: str, name: str = ACTIVITY_FILE) -> HistoryFile:
             skips.append((profile, reason))
             continue
         viewings.append(Viewing(row["Title"].strip(), when, profile, seconds))
-    profiles = tuple(sorted({r["Profile Name"].strip() for r in rows if r["Profile Name"].strip()}))
-    return HistoryFile(tuple(viewings), tuple(skips), profiles=profiles)
+    if not viewings and not skips:
+        raise InputError(f"{name} has a header but no rows.")
+    return HistoryFile(tuple(viewings), tuple(skips), profiles=tuple(sorted(profiles - {""})))
 
 
 def parse_ratings(text: str, name: str = RATINGS_FILE) -> tuple[Rating, ...]:
@@ -251,83 +319,141 @@ def parse_ratings(text: str, name: str = RATINGS_FILE) -> tuple[Rating, ...]:
     return tuple(ratings)
 
 
+_UTF16_BOMS: Final = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
 def _decode(data: bytes, name: str) -> str:
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{name} is not a text file.")
-    for encoding in ("utf-8-sig", "utf-16"):
+    """DATA as text: UTF-8 (with or without a BOM), UTF-16, else Windows-1252 or Latin-1."""
+    head = data[:4096]
+    encoding = "utf-16" if data.startswith(_UTF16_BOMS) else None
+    if encoding is None and b"\x00" in head:
+        # UTF-16 without a byte-order mark, starting like a header: "T\0i\0" or "\0T\0i".
+        first = head[:4]
+        if first[1::2] == b"\0\0" and 0 not in first[::2]:
+            encoding = "utf-16-le"
+        elif first[::2] == b"\0\0" and 0 not in first[1::2]:
+            encoding = "utf-16-be"
+        else:
+            raise InputError(f"{name} is not a text file.")
+    if encoding is not None:
         try:
-            text = data.decode(encoding)
+            return data.decode(encoding).lstrip("\ufeff")
+        except UnicodeDecodeError:
+            raise InputError(f"{name} is damaged: it is not valid UTF-16 text.") from None
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if encoding == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            continue
-        return text
     return data.decode("latin-1")
 
 
-def _from_files(files: dict[str, bytes]) -> HistoryFile:
-    """Combine the export files found (keyed by base name) into one HistoryFile."""
+def _from_files(
+    files: dict[str, tuple[str, str]], where: Path, progress: Progress | None
+) -> HistoryFile:
+    """Combine the export files found at WHERE (base name → (name for errors, text))."""
     if ACTIVITY_FILE in files:
-        result = parse_activity(_decode(files[ACTIVITY_FILE], ACTIVITY_FILE))
+        result = parse_activity(files[ACTIVITY_FILE][1], files[ACTIVITY_FILE][0], progress)
     elif SIMPLE_FILE in files:
-        result = parse_simple(_decode(files[SIMPLE_FILE], SIMPLE_FILE))
+        result = parse_simple(files[SIMPLE_FILE][1], files[SIMPLE_FILE][0], progress)
     else:
-        raise InputError(f"No {SIMPLE_FILE} or {ACTIVITY_FILE} found.")
+        raise InputError(f"{where} holds no {SIMPLE_FILE} or {ACTIVITY_FILE}.")
     if RATINGS_FILE in files:
-        ratings = parse_ratings(_decode(files[RATINGS_FILE], RATINGS_FILE))
+        ratings = parse_ratings(files[RATINGS_FILE][1], files[RATINGS_FILE][0])
         result = HistoryFile(result.viewings, result.skips, ratings, result.profiles)
     return result
 
 
-def _zip_members(path: Path) -> dict[str, bytes]:
+def _too_large(name: str) -> InputError:
+    limit = MAX_MEMBER_BYTES // 2**20
+    return InputError(f"{name} is too large to be a viewing history (over {limit} MB).")
+
+
+def _read_file(path: Path) -> str:
+    with path.open("rb") as handle:
+        data = handle.read(MAX_MEMBER_BYTES + 1)
+    if len(data) > MAX_MEMBER_BYTES:
+        raise _too_large(str(path))
+    return _decode(data, str(path))
+
+
+def _zip_members(path: Path) -> dict[str, tuple[str, str]]:
+    """The export files in the zip at PATH, read into memory: nothing is ever extracted."""
     wanted = {SIMPLE_FILE, ACTIVITY_FILE, RATINGS_FILE}
-    found: dict[str, bytes] = {}
+    found: dict[str, tuple[str, str]] = {}
     try:
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
                 base = info.filename.replace("\\", "/").rsplit("/", 1)[-1]
                 if base not in wanted or base in found:
                     continue
+                name = f"{path} ({info.filename})"
                 if info.file_size > MAX_MEMBER_BYTES:
-                    raise InputError(f"{path}: {info.filename} is too large to be a history.")
+                    raise _too_large(name)
+                # The member's own size is not trusted: read one byte past the limit at most.
                 with archive.open(info) as member:
                     data = member.read(MAX_MEMBER_BYTES + 1)
                 if len(data) > MAX_MEMBER_BYTES:
-                    raise InputError(f"{path}: {info.filename} is too large to be a history.")
-                found[base] = data
-    except zipfile.BadZipFile:
-        raise InputError(f"{path} is not a readable zip file.") from None
+                    raise _too_large(name)
+                found[base] = (name, _decode(data, name))
+    # zipfile raises all of these on damaged, encrypted or oddly compressed archives.
+    except (
+        zipfile.BadZipFile,
+        EOFError,
+        OSError,
+        RuntimeError,
+        ValueError,
+        zlib.error,
+        lzma.LZMAError,
+    ):
+        raise InputError(
+            f"{path} is not a readable zip file (damaged, encrypted or compressed in an "
+            "unsupported way)."
+        ) from None
     return found
 
 
-def read_export(path: Path) -> HistoryFile:
-    """Read a Netflix export: a CSV, a CONTENT_INTERACTION folder, the export folder, or the zip.
-
-    Raises:
-        InputError: missing path, unknown file, unreadable content or columns.
-    """
+def _export_files(path: Path) -> dict[str, tuple[str, str]]:
     if not path.exists():
         raise InputError(f"No such file or folder: {path}")
     if path.is_dir():
-        files: dict[str, bytes] = {}
+        files: dict[str, tuple[str, str]] = {}
         for name in (SIMPLE_FILE, ACTIVITY_FILE, RATINGS_FILE):
-            matches = sorted(path.rglob(name))
+            matches = sorted(p for p in path.rglob(name) if p.is_file())
             if matches:
-                files[name] = matches[0].read_bytes()
+                files[name] = (str(matches[0]), _read_file(matches[0]))
         if not files:
             raise InputError(f"{path} holds no {SIMPLE_FILE} or {ACTIVITY_FILE}.")
-        return _from_files(files)
+        return files
+    if not path.is_file():
+        raise InputError(f"{path} is not a file or folder.")
     if zipfile.is_zipfile(path):
-        return _from_files(_zip_members(path))
-    data = path.read_bytes()
-    header = _decode(data, path.name).lstrip("\ufeff").split("\n", 1)[0]
+        return _zip_members(path)
+    text = _read_file(path)
+    header = (text[:4096].splitlines() or [""])[0]
     if "Profile Name" in header and "Duration" in header:
-        return _from_files({ACTIVITY_FILE: data})
+        return {ACTIVITY_FILE: (str(path), text)}
     if "Thumbs Value" in header:
         raise InputError(f"{path} holds ratings only: import the viewing activity with it.")
     if "Title" in header and "Date" in header:
-        return _from_files({SIMPLE_FILE: data})
+        return {SIMPLE_FILE: (str(path), text)}
     raise InputError(f"{path} is not a Netflix viewing history (no Title/Date columns).")
+
+
+def read_export(path: Path, progress: Progress | None = None) -> HistoryFile:
+    """Read a Netflix export: a CSV, a CONTENT_INTERACTION folder, the export folder, or the zip.
+
+    Nothing is written: a zip's members are read into memory, never extracted. PROGRESS is
+    called with (rows read, rows expected) while a long file is read.
+
+    Raises:
+        InputError: missing or unreadable path, unknown file, too large, unreadable content
+            or columns, no rows; the message names the file.
+    """
+    try:
+        return _from_files(_export_files(path), path, progress)
+    except OSError as exc:
+        raise InputError(f"Cannot read {path}: {exc.strerror or exc}.") from None
 
 
 def for_profile(history: HistoryFile, profile: str | None) -> HistoryFile:
@@ -336,6 +462,11 @@ def for_profile(history: HistoryFile, profile: str | None) -> HistoryFile:
     Raises:
         InputError: several profiles and none chosen, or an unknown profile.
     """
+    if not history.profiles and profile is not None:
+        raise InputError(
+            f"No profile '{profile}' in this export: it names no profiles (a "
+            f"{SIMPLE_FILE} holds one profile's history), so leave out --profile."
+        )
     if not history.profiles or (profile is None and len(history.profiles) == 1):
         return history
     if profile is None:

@@ -1,31 +1,36 @@
 """The user's stored viewing history: imports merged without duplicates, ratings, and the
 links made by hand from history titles to catalogue titles. It never leaves the data directory.
 
-``<data dir>/history/`` holds ``viewings.jsonl``, ``ratings.jsonl`` and ``links.json``, each
-replaced atomically.
+``<data dir>/history/`` holds ``viewings.jsonl``, ``ratings.jsonl`` and ``links.json``,
+replaced together (:func:`files.replace_together`): a crash leaves the history as it was before
+the command or as it is after, never an import's viewings without its ratings.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from moviefinder import paths
 from moviefinder.catalog import Catalog, Title
 from moviefinder.errors import CatalogError, InputError
-from moviefinder.files import atomic_file
+from moviefinder.files import atomic_file, replace_together, settle
 from moviefinder.history import HistoryFile, Rating, Viewing, for_profile, read_export, split_title
 from moviefinder.matching import Matcher, TitleMatch
+
+if TYPE_CHECKING:
+    from moviefinder.store import Progress
 
 VIEWINGS_FILE: Final = "viewings.jsonl"
 RATINGS_FILE: Final = "ratings.jsonl"
 LINKS_FILE: Final = "links.json"
 MATCHES_FILE: Final = "matches.json"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -54,42 +59,104 @@ def journal_dir() -> Path:
     return paths.history_dir()
 
 
-def _when(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
+#: How to get past a damaged history file: the export can always be imported again.
+HISTORY_REMEDY: Final = (
+    "move it aside and run `moviefinder import-history <your Netflix export> --replace`"
+)
+LINKS_REMEDY: Final = "fix it, or move it aside (the links made by hand are then lost)"
 
 
 def load_journal() -> Journal:
     """The stored history (empty before the first import).
 
     Raises:
-        InputError: a stored file is damaged (it names the file).
+        InputError: a stored file is damaged (it names the file, the line and the way out).
     """
     folder = journal_dir()
-    try:
-        viewings = tuple(
-            Viewing(
-                r["title"],
-                datetime.fromisoformat(r["when"]),
-                r.get("profile", ""),
-                r.get("seconds"),
-            )
-            for r in _read_lines(folder / VIEWINGS_FILE)
-        )
-        ratings = tuple(
-            Rating(r["title"], int(r["thumbs"]), _when(r.get("when")), r.get("profile", ""))
-            for r in _read_lines(folder / RATINGS_FILE)
-        )
-        links_path = folder / LINKS_FILE
-        links = json.loads(links_path.read_text(encoding="utf-8")) if links_path.is_file() else {}
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(f"The stored history in {folder} is damaged ({exc}).") from None
-    return Journal(viewings, ratings, dict(links))
+    settle(folder)
+    return Journal(
+        read_viewings(folder / VIEWINGS_FILE),
+        read_ratings(folder / RATINGS_FILE),
+        read_links(folder / LINKS_FILE),
+    )
 
 
-def _read_lines(path: Path) -> list[dict[str, Any]]:
+def read_viewings(path: Path) -> tuple[Viewing, ...]:
+    """The viewings stored in PATH (none without the file). Raises InputError if damaged."""
+    return tuple(_records(path, _viewing, HISTORY_REMEDY))
+
+
+def read_ratings(path: Path) -> tuple[Rating, ...]:
+    """The ratings stored in PATH (none without the file). Raises InputError if damaged."""
+    return tuple(_records(path, _rating, HISTORY_REMEDY))
+
+
+def read_links(path: Path) -> dict[str, str]:
+    """The links made by hand stored in PATH. Raises InputError if damaged."""
+    links = _records(path, _links, LINKS_REMEDY, whole=True)
+    return links[0] if links else {}
+
+
+def _records(path: Path, parse: Callable[[Any], T], remedy: str, whole: bool = False) -> list[T]:
+    """PATH's JSON lines (or, if WHOLE, its one JSON document) through PARSE."""
     if not path.is_file():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    number = 0
+    try:
+        text = path.read_text(encoding="utf-8")
+        if whole:
+            return [parse(json.loads(text))]
+        records = []
+        for number, line in enumerate(text.split("\n"), 1):  # noqa: B007 (named in errors)
+            if line.strip():
+                records.append(parse(json.loads(line)))
+        return records
+    except OSError as exc:
+        raise InputError(f"Cannot read {path} ({exc.strerror or exc}) — {remedy}.") from None
+    except (KeyError, TypeError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
+        reason = f"no {exc.args[0]!r}" if isinstance(exc, KeyError) else str(exc)
+        where = f"line {number}: " if number else ""
+        raise InputError(f"{path} is damaged ({where}{reason}) — {remedy}.") from None
+
+
+def _text(record: dict[str, Any], key: str) -> str:
+    value = record[key]
+    if not isinstance(value, str):
+        raise TypeError(f"{key} is not text")
+    return value
+
+
+def _viewing(record: Any) -> Viewing:
+    seconds = record.get("seconds")
+    if seconds is not None and type(seconds) is not int:
+        raise TypeError("seconds is not a whole number")
+    return Viewing(
+        _text(record, "title"),
+        datetime.fromisoformat(_text(record, "when")),
+        str(record.get("profile", "")),
+        seconds,
+    )
+
+
+def _rating(record: Any) -> Rating:
+    thumbs = record["thumbs"]
+    if type(thumbs) is not int:
+        raise TypeError("thumbs is not a whole number")
+    when = record.get("when")
+    return Rating(
+        _text(record, "title"),
+        thumbs,
+        None if when is None else datetime.fromisoformat(_text(record, "when")),
+        str(record.get("profile", "")),
+    )
+
+
+def _links(document: Any) -> dict[str, str]:
+    if not isinstance(document, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in document.items()
+    ):
+        raise TypeError("not an object of history title → catalogue id")
+    return document
 
 
 def _write_lines(path: Path, records: list[dict[str, Any]]) -> None:
@@ -99,33 +166,25 @@ def _write_lines(path: Path, records: list[dict[str, Any]]) -> None:
 
 
 def save_journal(journal: Journal) -> None:
-    folder = journal_dir()
-    _write_lines(
-        folder / VIEWINGS_FILE,
-        [
-            {
-                "title": v.title,
-                "when": v.when.isoformat(),
-                "profile": v.profile,
-                "seconds": v.seconds,
-            }
-            for v in journal.viewings
-        ],
-    )
-    _write_lines(
-        folder / RATINGS_FILE,
-        [
-            {
-                "title": r.title,
-                "thumbs": r.thumbs,
-                "when": r.when.isoformat() if r.when else None,
-                "profile": r.profile,
-            }
-            for r in journal.ratings
-        ],
-    )
-    with atomic_file(folder / LINKS_FILE) as handle:
-        handle.write(json.dumps(journal.links, ensure_ascii=False, indent=1).encode())
+    """Replace the stored history with JOURNAL, its three files as one change."""
+    viewings = [
+        {"title": v.title, "when": v.when.isoformat(), "profile": v.profile, "seconds": v.seconds}
+        for v in journal.viewings
+    ]
+    ratings = [
+        {
+            "title": r.title,
+            "thumbs": r.thumbs,
+            "when": r.when.isoformat() if r.when else None,
+            "profile": r.profile,
+        }
+        for r in journal.ratings
+    ]
+    with replace_together(journal_dir()) as new:
+        _write_lines(new(VIEWINGS_FILE), viewings)
+        _write_lines(new(RATINGS_FILE), ratings)
+        with atomic_file(new(LINKS_FILE)) as handle:
+            handle.write(json.dumps(journal.links, ensure_ascii=False, indent=1).encode())
 
 
 def merge(journal: Journal, export: HistoryFile, replace: bool = False) -> tuple[Journal, int]:
@@ -169,15 +228,26 @@ def watched_shows(
 
 
 def import_history(
-    path: Path, catalog: Catalog, profile: str | None = None, replace: bool = False
+    path: Path,
+    catalog: Catalog,
+    profile: str | None = None,
+    replace: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Read the export at PATH, add it to the stored history and report what happened.
+
+    PROGRESS(rows read, rows expected) is called while a long export is read.
 
     Raises:
         InputError: unreadable export, or profile trouble (see :func:`history.for_profile`).
     """
-    export = for_profile(read_export(path), profile)
-    journal, added = merge(load_journal(), export, replace)
+    export = for_profile(read_export(path, progress), profile)
+    if replace:  # what is replaced may be damaged: only the links made by hand are kept
+        settle(journal_dir())
+        stored = Journal(links=read_links(journal_dir() / LINKS_FILE))
+    else:
+        stored = load_journal()
+    journal, added = merge(stored, export, replace)
     save_journal(journal)
     shows = watched_shows(export.viewings, journal.links, catalog)
     total = sum(s.views for s in shows)
@@ -230,8 +300,11 @@ def resolve(journal: Journal, catalog: Catalog, stamp: str) -> dict[str, int]:
         found = match_rows(todo, catalog, journal.links)
         ids.update({t: str(catalog.columns["id"][found[t]]) if t in found else None for t in todo})
         record = {"stamp": stamp, "links": journal.links, "ids": ids}
-        with atomic_file(path) as handle:
-            handle.write(json.dumps(record, ensure_ascii=False).encode())
+        try:
+            with atomic_file(path) as handle:
+                handle.write(json.dumps(record, ensure_ascii=False).encode())
+        except OSError:
+            pass  # only a cache: a read-only data directory matches again next time
     row_of = {id_: row for row, id_ in enumerate(catalog.columns["id"])}
     return {t: row_of[i] for t in titles if (i := ids.get(t)) is not None and i in row_of}
 

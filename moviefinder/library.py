@@ -19,13 +19,14 @@ from moviefinder import paths, snapshot
 from moviefinder.catalog import Catalog, Coverage
 from moviefinder.embed import load_encoder
 from moviefinder.errors import CatalogError, InputError, StoreError
+from moviefinder.files import discard, replace_together, settle
 from moviefinder.finder import Finder
 
 if TYPE_CHECKING:
     from moviefinder.availability import RegionView
     from moviefinder.importers import Imported
     from moviefinder.importers.tmdb_api import TmdbClient
-    from moviefinder.store import BuildReport, Progress
+    from moviefinder.store import BuildReport, Embeddings, Progress
     from moviefinder.sync import SyncResult
     from moviefinder.taste import Taste
 
@@ -53,10 +54,16 @@ def open_catalog(name: str = paths.DEFAULT_CATALOG) -> Catalog:
     """
     from moviefinder import store  # pyarrow: kept off the query path, which uses the snapshot
 
+    settle(paths.catalog_dir(name))  # finish a change that a crash interrupted
     path = titles_path(name)
     if name != paths.DEFAULT_CATALOG and not path.is_file():
         raise CatalogError(f"No catalogue named '{name}'.")
-    remedy = "reinstall moviefinder" if name == paths.DEFAULT_CATALOG else "import it again"
+    remedy = (
+        "reinstall moviefinder"
+        if name == paths.DEFAULT_CATALOG
+        else f"run `moviefinder catalog import FILE --name {name}` again, or "
+        f"`moviefinder catalog remove {name}` and sync it again"
+    )
     return store.read_titles(path, name, remedy=remedy)
 
 
@@ -96,21 +103,33 @@ def build(
     """
     from moviefinder import store  # pyarrow: kept off the query path, which uses the snapshot
 
-    catalog = open_catalog(name)
+    embeddings, report = _embed(open_catalog(name), model, engine, force, progress)
+    store.write_embeddings(embeddings, paths.catalog_dir(name) / paths.EMBEDDINGS_FILE)
+    return report
+
+
+def _embed(
+    catalog: Catalog,
+    model: str,
+    engine: str = "auto",
+    force: bool = False,
+    progress: Progress | None = None,
+) -> tuple[Embeddings, BuildReport]:
+    """CATALOG embedded with MODEL, reusing the stored vectors of unchanged titles."""
+    from moviefinder import store
+
     encoder = load_encoder(model, engine)
-    own = paths.catalog_dir(name) / paths.EMBEDDINGS_FILE
+    own = paths.catalog_dir(catalog.name) / paths.EMBEDDINGS_FILE
     previous = None
     if not force:
-        source = embeddings_path(name)
+        source = embeddings_path(catalog.name)
         if source.is_file():
             previous = store.read_embeddings(
                 source, remedy="run `moviefinder catalog build --force`"
             )
             if source != own and previous.model != encoder.model_id:
                 previous = None  # the shipped vectors are for another model: nothing to mix
-    embeddings, report = store.refresh(catalog, encoder, previous, progress)
-    store.write_embeddings(embeddings, own)
-    return report
+    return store.refresh(catalog, encoder, previous, progress)
 
 
 _NAME: Final = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
@@ -134,6 +153,7 @@ def import_catalog(
     progress: Progress | None = None,
 ) -> CatalogImport:
     """Read PATH into catalogue NAME (replacing its titles) and embed what is new or changed.
+    Titles and embeddings are replaced together: interrupted, the catalogue stays as it was.
 
     Raises:
         InputError: a bad name, an unreadable file, or no usable row.
@@ -143,8 +163,13 @@ def import_catalog(
 
     _check_name(name)
     imported = read_catalog_file(path, fmt)
-    store.write_titles(Catalog.of(name, imported.titles), titles_path(name))
-    return CatalogImport(name, imported, build(name, model, engine, progress=progress))
+    with replace_together(paths.catalog_dir(name)) as new:
+        titles = new(paths.TITLES_FILE)
+        store.write_titles(Catalog.of(name, imported.titles), titles)
+        # Embedded as read back: exactly what every later command will read.
+        embeddings, report = _embed(store.read_titles(titles, name), model, engine, False, progress)
+        store.write_embeddings(embeddings, new(paths.EMBEDDINGS_FILE))
+    return CatalogImport(name, imported, report)
 
 
 @dataclass(frozen=True)
@@ -166,8 +191,9 @@ def sync_catalog(
     progress: Progress | None = None,
 ) -> CatalogSync:
     """Bring catalogue NAME up to date with what TMDB lists on Netflix in REGION, then embed
-    what is new or changed. Titles and availability are saved before embedding, so an
-    interruption there loses no fetched details.
+    what is new or changed. Titles, availability and embeddings are replaced together at the
+    end; until then the checkpoint keeps every fetched detail, so an interrupted sync leaves
+    the catalogue as it was and the next one fetches only what is left.
 
     Raises:
         InputError: a bad name.
@@ -180,13 +206,23 @@ def sync_catalog(
     from moviefinder.sync import sync_catalog as sync_titles
 
     _check_name(name)
+    folder = paths.catalog_dir(name)
+    settle(folder)  # a change that a crash interrupted is the previous state
     previous = open_catalog(name).titles if titles_path(name).is_file() else ()
     records = read_availability(availability_path(name))
-    checkpoint = paths.catalog_dir(name) / f"sync-{region.lower()}.jsonl"
-    result = sync_titles(client, region, previous, records, checkpoint, date.today(), progress)
-    store.write_titles(Catalog.of(name, result.titles), titles_path(name))
-    write_availability(result.availability, availability_path(name))
-    return CatalogSync(name, region, result, build(name, model, engine, progress=progress))
+    checkpoint = folder / f"sync-{region.lower()}.jsonl"
+    today = date.today()
+    result = sync_titles(
+        client, region, previous, records, checkpoint, today, progress, keep_checkpoint=True
+    )
+    with replace_together(folder) as new:
+        titles = new(paths.TITLES_FILE)
+        store.write_titles(Catalog.of(name, result.titles), titles)
+        write_availability(result.availability, new(paths.AVAILABILITY_FILE))
+        embeddings, report = _embed(store.read_titles(titles, name), model, engine, False, progress)
+        store.write_embeddings(embeddings, new(paths.EMBEDDINGS_FILE))
+    checkpoint.unlink(missing_ok=True)  # only now: until the change is in, it keeps the details
+    return CatalogSync(name, region, result, report)
 
 
 def _check_name(name: str) -> None:
@@ -200,9 +236,9 @@ def _check_name(name: str) -> None:
 def catalog_names() -> list[str]:
     """The default catalogue, then every imported one, by name."""
     root = paths.data_dir() / "catalogs"
-    own = (
-        sorted(p.parent.name for p in root.glob(f"*/{paths.TITLES_FILE}")) if root.is_dir() else []
-    )
+    found = root.glob(f"*/{paths.TITLES_FILE}") if root.is_dir() else ()
+    # Valid names only: not a folder that a killed `catalog remove` left to be swept.
+    own = sorted(p.parent.name for p in found if _NAME.fullmatch(p.parent.name))
     return [paths.DEFAULT_CATALOG, *(n for n in own if n != paths.DEFAULT_CATALOG)]
 
 
@@ -216,8 +252,8 @@ def remove_catalog(name: str) -> None:
         raise CatalogError("The default catalogue ships with moviefinder and cannot be removed.")
     if not titles_path(name).is_file():
         raise CatalogError(f"No catalogue named '{name}'.")
-    for folder in (snapshot.snapshot_dir(name), paths.catalog_dir(name)):
-        shutil.rmtree(folder, ignore_errors=True)
+    discard(paths.catalog_dir(name))  # first, at once: from here on it is gone
+    shutil.rmtree(snapshot.snapshot_dir(name), ignore_errors=True)
 
 
 def open_finder(
@@ -227,15 +263,47 @@ def open_finder(
 
     Served from the query-path copy (:mod:`moviefinder.snapshot`) when it is current.
     """
+    settle(paths.catalog_dir(name))  # finish a change that a crash interrupted
     sources = (titles_path(name), embeddings_path(name))
     cached = snapshot.load(name, sources, model)
-    if cached is None:
+    catalog, matrix = _read_one_version(name, model, sources) if cached is None else cached
+    return Finder(catalog, matrix, load_encoder(model, engine, on_export))
+
+
+def _read_one_version(
+    name: str, model: str, sources: tuple[Path, Path]
+) -> tuple[Catalog, np.ndarray]:
+    """Catalogue NAME's titles and matrix from SOURCES, and the query-path copy made of them.
+
+    Readers take no lock, so a writer may replace both files between the two reads: then they
+    are read again (not reported as out of date), and no copy is stamped with files it was not
+    made from.
+    """
+    before = _versions(sources)
+    try:
         catalog = open_catalog(name)
         matrix = open_matrix(catalog, model)
+    except StoreError:
+        if _versions(sources) == before:
+            raise
+        return _read_one_version(name, model, sources)
+    if _versions(sources) == before:
         snapshot.save(catalog, matrix, sources, model)
-    else:
-        catalog, matrix = cached
-    return Finder(catalog, matrix, load_encoder(model, engine, on_export))
+    return catalog, matrix
+
+
+def _versions(sources: tuple[Path, Path]) -> list[tuple[int, int, int] | None]:
+    """Which version of each file is in place: every file is replaced by a rename, so a new
+    version is another inode (and mostly another size and mtime)."""
+    found: list[tuple[int, int, int] | None] = []
+    for source in sources:
+        try:
+            stat = source.stat()
+        except OSError:
+            found.append(None)
+        else:
+            found.append((stat.st_ino, stat.st_size, stat.st_mtime_ns))
+    return found
 
 
 def catalog_stamp(name: str) -> str:

@@ -8,9 +8,9 @@ understood, so the user can see it (``--literal`` turns the reading off).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import numpy as np
 
@@ -246,7 +246,8 @@ _KINDS = "|".join(
         *sorted((re.escape(w) for w in GENRE_WORDS), key=len, reverse=True),
     ]
 )
-_DURATION = r"(\d+(?:\.\d+)?)\s*(hours?|hrs?|h|minutes?|mins?|m)\b"
+# At most four digits: "under 99999…9 minutes" is no length, and would overflow as a float.
+_DURATION = r"(\d{1,4}(?:\.\d+)?)\s*(hours?|hrs?|h|minutes?|mins?|m)\b"
 _NEGATION = r"(?:no|not|without|nothing|isn't|is not|not a|not an|no more)"
 
 
@@ -271,7 +272,7 @@ def parse_query(text: str) -> ParsedQuery:
 
     lead = r"(?:\b(?:from|in|of|during|made in)\s+)?"
     if m := take(r"\bbetween\s+((?:19|20)\d\d)\s+and\s+((?:19|20)\d\d)\b"):
-        found["year_from"], found["year_to"] = int(m[1]), int(m[2])
+        found["year_from"], found["year_to"] = sorted((int(m[1]), int(m[2])))
     if m := take(lead + r"\b(?:before|pre|older than)\s+((?:19|20)\d\d)\b"):
         found["year_to"] = int(m[1]) - 1
     if m := take(r"\b(?:after|since|newer than|post)\s+((?:19|20)\d\d)\b"):
@@ -282,7 +283,7 @@ def parse_query(text: str) -> ParsedQuery:
     made = r"\b(?:made|released|filmed|shot)\s+in\s+the\s+" + decade + r"\b"
     before_kind = r"\b" + decade + r"(?=\s+(?:" + _KINDS + r")\b)"
     if m := take(made) or take(before_kind):
-        start = int(m[1]) if m[1] else _DECADE_WORDS[m[2].lower()]
+        start = int(m[1]) if m[1] else _entry(_DECADE_WORDS, m[2])
         found["year_from"], found["year_to"] = decade_years(start)
     if m := take(r"\b(?:under|less than|shorter than|at most|max(?:imum)?)\s+" + _DURATION):
         found["max_runtime"] = _minutes(m[1], m[2])
@@ -292,8 +293,18 @@ def parse_query(text: str) -> ParsedQuery:
         found["max_runtime"] = SHORT_MOVIE
     excluded: list[str] = []
     words = "|".join(sorted((re.escape(w) for w in GENRE_WORDS), key=len, reverse=True))
-    while m := take(rf"\b{_NEGATION}\s+(?:too\s+|very\s+)?({words})\b"):
-        excluded += GENRE_WORDS[m[1].lower()]
+    negated = re.compile(rf"\b{_NEGATION}\s+(?:too\s+|very\s+)?({words})\b", re.IGNORECASE)
+
+    def exclude(match: re.Match[str]) -> str:
+        excluded.extend(_entry(GENRE_WORDS, match[1]))
+        return " "
+
+    # Every negation in one pass (a pass per match is quadratic in a long text); again while
+    # taking one out joins another ("no no horror horror").
+    while True:
+        rest, count = negated.subn(exclude, rest)
+        if not count:
+            break
     if m := take(r"\b(tv series|tv show|series|show|miniseries|docuseries)\b"):
         found["kind"] = "series"
         if m[1].lower() == "docuseries":
@@ -308,13 +319,25 @@ def parse_query(text: str) -> ParsedQuery:
     # qualify a kind of title or a genre.
     nationality = "|".join(NATIONALITIES)
     if m := re.search(rf"\b({nationality})\s+(?:{_KINDS})\b", text, re.IGNORECASE):
-        found["countries"] = (NATIONALITIES[m[1].lower()],)
+        found["countries"] = (_entry(NATIONALITIES, m[1]),)
     if genres:
         found["genres"] = tuple(dict.fromkeys(genres))
     if excluded:
         found["exclude_genres"] = tuple(dict.fromkeys(excluded))
     cleaned = re.sub(r"\s+([,.!?])", r"\1", " ".join(rest.split())).strip(" ,;")
     return ParsedQuery(cleaned or text.strip(), Filters(**found))
+
+
+_V = TypeVar("_V")
+
+
+def _entry(table: Mapping[str, _V], matched: str) -> _V:
+    """TABLE's value for MATCHED, text a pattern of its keys matched ignoring case — which
+    also matches "ſ" for "s" and "ı" for "i", letters that lower() does not turn into them."""
+    key = matched.lower()
+    if key not in table:
+        key = next(k for k in table if re.fullmatch(re.escape(k), matched, re.IGNORECASE))
+    return table[key]
 
 
 def decade_years(decade: int) -> tuple[int, int]:

@@ -11,11 +11,15 @@ from datetime import date
 from typing import TYPE_CHECKING, Final
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 if TYPE_CHECKING:  # types only: rendering must not drag every core module into `ask`
     from moviefinder.availability import RegionView
     from moviefinder.catalog import Catalog, Title
+    from moviefinder.config import ShownSetting
+    from moviefinder.doctor import Check
     from moviefinder.evaluation import EvalReport, HistoryCoverage, TasteEvalReport
     from moviefinder.finder import Match
     from moviefinder.journal import ImportReport, Journal, ShowViews
@@ -24,18 +28,32 @@ if TYPE_CHECKING:  # types only: rendering must not drag every core module into 
     from moviefinder.store import BuildReport  # pyarrow stays off the query path
     from moviefinder.taste import Taste
 
-_out = Console(highlight=False)
-_err = Console(stderr=True, highlight=False)
+# Markup off: titles, queries and paths are data and print as typed ("[/x] Title" once crashed
+# rich). Our own styled lines opt in with markup=True and escape() the data they hold.
+_out = Console(highlight=False, markup=False)
+_err = Console(stderr=True, highlight=False, markup=False)
 
 
 def error(message: str) -> None:
     """One line on stderr, no traceback."""
-    _err.print(f"[bold red]Error:[/] {message}", markup=True, soft_wrap=True)
+    # Escaped: a path or title such as "[/old]" would otherwise be read as markup (or crash).
+    _err.print(f"[bold red]Error:[/] {escape(message)}", markup=True, soft_wrap=True)
+
+
+def warning(message: str) -> None:
+    """One line on stderr that does not stop the command."""
+    _err.print(f"[bold yellow]Warning:[/] {escape(message)}", markup=True, soft_wrap=True)
 
 
 def exporting() -> None:
     """Said once per install, before the model is exported to ONNX."""
-    _err.print("[dim]First run: preparing the fast query encoder (about 15 s, only once)…[/]")
+    _err.print("First run: preparing the fast query encoder (about 15 s, only once)…", style="dim")
+
+
+def waiting(pid: int | None) -> None:
+    """Said once when another moviefinder is changing the data directory and we wait."""
+    who = "" if pid is None else f" (pid {pid})"
+    _err.print(f"waiting for another moviefinder to finish{who}…", style="dim", soft_wrap=True)
 
 
 def emit_json(value: object) -> None:
@@ -60,7 +78,7 @@ def _full_why(match: Match, taste_weight: float | None, region: RegionView | Non
             f"{match.score:.3f} = {1 - taste_weight:.2f}·query {match.query_score:.3f}"
             f" + {taste_weight:.2f}·taste {match.taste_score:.3f}"
         )
-    _out.print(f"[bold]{match.rank}. {match.title.title}[/] — score {sum_}")
+    _out.print(f"[bold]{match.rank}. {escape(match.title.title)}[/] — score {sum_}", markup=True)
     _out.print(f"   query words: {match.why.summary()}")
     for label, group in (("pulled up by", match.liked), ("pushed down by", match.disliked)):
         if group:
@@ -125,15 +143,15 @@ def matches(
         return
     if region is not None and not region.has_evidence:
         _out.print(
-            f"[yellow]No availability evidence for {region.region} in this catalogue: "
-            "showing every title.[/]"
+            f"No availability evidence for {region.region} in this catalogue: showing every title.",
+            style="yellow",
         )
         region = None
     if parsed is not None:
-        _reading(parsed, "[dim]", "[/]")
+        _reading(parsed, "dim")
     understood = [] if filters is None else filters.describe()
     if understood:
-        _out.print(f"[dim]Understood: {', '.join(understood)} (--literal ignores the text)[/]")
+        _out.print(f"Understood: {', '.join(understood)} (--literal ignores the text)", style="dim")
     if not results:
         _out.print("No titles match.")
         return
@@ -150,8 +168,15 @@ def matches(
         table.add_column(f"on Netflix {region.region}", style="dim", overflow="fold")
     for m in results:
         t = m.title
-        name = f"{t.title} [dim](watched)[/]" if m.watched else t.title
-        cells = [str(m.rank), name, str(t.year or ""), t.type, f"{m.score:.3f}", _short_why(m)]
+        name = Text(t.title) + Text(" (watched)", style="dim") if m.watched else Text(t.title)
+        cells: list[str | Text] = [
+            str(m.rank),
+            name,
+            str(t.year or ""),
+            t.type,
+            f"{m.score:.3f}",
+            _short_why(m),
+        ]
         if m.taste_score is not None and taste_weight is not None:
             cells.append(f"{m.taste_score:.3f}")
         if region is not None:
@@ -162,11 +187,14 @@ def matches(
         for m in results:
             _full_why(m, taste_weight, region)
     if taste_weight is None:
-        _out.print("[dim]score = query match (no viewing history imported, so taste is off)[/]")
+        _out.print(
+            "score = query match (no viewing history imported, so taste is off)", style="dim"
+        )
     else:
         _out.print(
-            f"[dim]score = {1 - taste_weight:.2f}·query + {taste_weight:.2f}·taste; "
-            "watched titles hidden (--include-watched shows them)[/]"
+            f"score = {1 - taste_weight:.2f}·query + {taste_weight:.2f}·taste; "
+            "watched titles hidden (--include-watched shows them)",
+            style="dim",
         )
 
 
@@ -235,7 +263,8 @@ def import_report(report: ImportReport) -> None:
             f"Unmatched, most watched first: {shown}" + (f" and {more} more" if more > 0 else "")
         )
         _out.print(
-            '[dim]Fix one by hand: moviefinder history link "<history title>" <catalogue id>[/]'
+            'Fix one by hand: moviefinder history link "<history title>" <catalogue id>',
+            style="dim",
         )
 
 
@@ -317,13 +346,13 @@ def taste(
         _out.print(f"  {number}. {typical} ({len(members)} titles)")
 
 
-def _reading(parsed: ParsedQuery, start: str = "", end: str = "") -> None:
+def _reading(parsed: ParsedQuery, style: str = "") -> None:
     """How the query was read: its English rendering and the hints taken from a long one."""
     if parsed.read_as is not None:
-        _out.print(f"{start}Read as English: {parsed.read_as}{end}")
+        _out.print(f"Read as English: {parsed.read_as}", style=style)
     hints = parsed.hints.describe()
     if hints:
-        _out.print(f"{start}Hints (lift, never hide): {', '.join(hints)}{end}")
+        _out.print(f"Hints (lift, never hide): {', '.join(hints)}", style=style)
 
 
 def explanation(
@@ -346,7 +375,9 @@ def explanation(
         else ""
     )
     facts = ", ".join(str(p) for p in (title.year, title.type, length) if p)
-    _out.print(f"[bold]{title.title}[/] ({facts}) [dim]{title.id}[/]")
+    _out.print(
+        f"[bold]{escape(title.title)}[/] ({escape(facts)}) [dim]{escape(title.id)}[/]", markup=True
+    )
     for label, values in (
         ("genres", title.genres),
         ("countries", title.countries),
@@ -384,7 +415,7 @@ def explanation(
             f"For the query: query score {query_score:.3f}, score {score:.3f}, rank {position}."
         )
     if hidden:
-        _out.print("[yellow]It would be hidden:[/] " + "; ".join(hidden))
+        _out.print("[yellow]It would be hidden:[/] " + escape("; ".join(hidden)), markup=True)
     else:
         _out.print("It would be shown.")
 
@@ -446,7 +477,7 @@ def catalog_sync(result: CatalogSync) -> None:
     )
     _out.print(f"Embedded {build.embedded}, reused {build.reused}, dropped {build.removed}.")
     _out.print(f'Search it with: moviefinder ask "…" --catalog {result.name}')
-    _out.print(f"[dim]{TMDB_ATTRIBUTION}[/]")
+    _out.print(TMDB_ATTRIBUTION, style="dim")
 
 
 def catalog_list(infos: Sequence[CatalogInfo], active: str, as_json: bool) -> None:
@@ -511,3 +542,32 @@ def progress(label: str) -> Iterator[Callable[[int, int], None]]:
     finally:
         if bar.live.is_started:
             bar.stop()
+
+
+def settings(shown: Sequence[ShownSetting]) -> None:
+    """`config show`: one ``key = value`` line per setting, with where it comes from."""
+    for item in shown:
+        value, source = escape(item.value), escape(item.source)
+        _out.print(f"{item.key} = {value}  [dim]({source})[/]", markup=True, soft_wrap=True)
+
+
+def setting_written(key: str, shown: str, where: str) -> None:
+    _out.print(f"{key} = {shown}" if shown else f"{key} removed", soft_wrap=True)
+    _out.print(f"Written to {where} (readable by you only).", style="dim", soft_wrap=True)
+
+
+def doctor(checks: Sequence[Check]) -> None:
+    """One line per check: ok, fixed or PROBLEM, what was found, and the way out."""
+    for check in checks:
+        if check.ok:
+            mark, tail = "[green]ok[/]     ", ""
+        elif check.fixed:
+            mark, tail = "[yellow]fixed[/]  ", f" → {check.fix}"
+        else:
+            mark, tail = "[bold red]PROBLEM[/]", f" → {check.fix}" if check.fix else ""
+        line = f"{mark} {escape(check.subject)}: {escape(check.detail + tail)}"
+        _out.print(line, markup=True, soft_wrap=True)
+    problems = sum(1 for check in checks if check.problem)
+    fixed = sum(1 for check in checks if check.fixed)
+    summary = f"{problems} problem(s)" if problems else "Everything is whole"
+    _out.print(f"{summary}; {len(checks)} checks" + (f", {fixed} fixed." if fixed else "."))

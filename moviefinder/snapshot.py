@@ -4,38 +4,56 @@
 order, opened memory-mapped), one JSON file per title field under ``columns/`` (loaded only
 when a filter or look-up needs that field), ``rows.jsonl`` with ``rows.npy`` (one title per
 line and where each line starts, so showing ten results reads ten lines), and ``stamp.json``
-(which Parquet files, at which size and mtime, and which model it was made from). The Parquet
-files stay the source of truth: when they change, the stamp no longer matches and the copy is
-made again. It is only an optimisation, so a copy that cannot be read or written is ignored.
+(which Parquet files, at which size and mtime, and which model it was made from, plus the size
+and CRC-32 of every file of the copy). The Parquet files stay the source of truth: when they
+change, the stamp no longer matches and the copy is made again. It is only an optimisation, so
+a copy that cannot be read or written is ignored, and a copy that does not match its stamp
+(cut short, overwritten) is made again: every file's size is checked on opening, the matrix and
+the rows' checksums too, and each column's checksum when it is first read. A column found
+damaged halfway through a command removes the copy and stops the command with a
+:class:`StoreError` saying so; the next run makes the copy again.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator, Mapping, Sequence
+import zlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import numpy as np
 
 from moviefinder import paths
 from moviefinder.catalog import FIELD_NAMES, Catalog
+from moviefinder.errors import StoreError
 from moviefinder.files import replace_dir, staging_dir
 
-FORMAT: Final = 2
+FORMAT: Final = 3
 MATRIX_FILE: Final = "matrix.npy"
 ROWS_FILE: Final = "rows.jsonl"
 OFFSETS_FILE: Final = "rows.npy"
 COLUMNS_DIR: Final = "columns"
 STAMP_FILE: Final = "stamp.json"
+_T = TypeVar("_T")
 
 
 def snapshot_dir(name: str) -> Path:
     return paths.data_dir() / "cache" / name
 
 
-def _stamp(sources: tuple[Path, Path], model: str) -> dict[str, Any]:
+def _column_file(field: str) -> str:
+    return f"{COLUMNS_DIR}/{field}.json"
+
+
+#: Every file of a copy but the stamp, relative to its folder.
+FILES: Final = (MATRIX_FILE, OFFSETS_FILE, ROWS_FILE, *(_column_file(f) for f in FIELD_NAMES))
+
+
+def _identity(sources: tuple[Path, Path], model: str) -> dict[str, Any]:
+    """What the copy was made from: the stamp's part that must match for it to be used."""
     files = []
     for source in sources:
         stat = source.stat()
@@ -43,20 +61,73 @@ def _stamp(sources: tuple[Path, Path], model: str) -> dict[str, Any]:
     return {"format": FORMAT, "model": model, "sources": files}
 
 
-class _Columns(Mapping[str, Sequence[Any]]):
-    """Title columns read from their JSON files on first use."""
+def _crc(data: Any) -> int:
+    return zlib.crc32(data) & 0xFFFFFFFF
 
-    def __init__(self, folder: Path) -> None:
+
+class Damaged(Exception):
+    """A file of the copy does not match its stamp (internal: ends in None or a StoreError)."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(f"{path}: {why}")
+        self.path = path
+
+
+@dataclass(frozen=True)
+class _Stamp:
+    rows: int
+    dim: int
+    files: dict[str, tuple[int, int]]  # relative name → (size, CRC-32)
+
+    @classmethod
+    def read(cls, folder: Path) -> tuple[dict[str, Any], _Stamp]:
+        """The copy's identity and its checksums; Damaged if the stamp is unreadable."""
+        path = folder / STAMP_FILE
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            identity = {k: raw[k] for k in ("format", "model", "sources")}
+            files = {
+                name: (int(raw["files"][name][0]), int(raw["files"][name][1])) for name in FILES
+            }
+            return identity, cls(int(raw["rows"]), int(raw["dim"]), files)
+        except (ValueError, KeyError, TypeError, IndexError) as exc:
+            raise Damaged(path, f"unreadable stamp ({exc})") from None
+
+    def check_size(self, folder: Path, name: str) -> None:
+        path = folder / name
+        size = path.stat().st_size
+        if size != self.files[name][0]:
+            raise Damaged(path, f"{size} bytes, the stamp says {self.files[name][0]}")
+
+    def check_crc(self, folder: Path, name: str, data: Any) -> None:
+        if _crc(data) != self.files[name][1]:
+            raise Damaged(folder / name, "checksum differs from the stamp")
+
+
+class _Columns(Mapping[str, Sequence[Any]]):
+    """Title columns read from their JSON files on first use, each checked against the stamp."""
+
+    def __init__(self, folder: Path, stamp: _Stamp) -> None:
         self._folder = folder
+        self._stamp = stamp
         self._loaded: dict[str, Sequence[Any]] = {}
 
     def __getitem__(self, field: str) -> Sequence[Any]:
         if field not in FIELD_NAMES:
             raise KeyError(field)
         if field not in self._loaded:
-            text = (self._folder / f"{field}.json").read_text(encoding="utf-8")
-            self._loaded[field] = json.loads(text)
+            self._loaded[field] = _guarded(self._folder, lambda: self._read(field))
         return self._loaded[field]
+
+    def _read(self, field: str) -> list[Any]:
+        name = _column_file(field)
+        path = self._folder / name
+        data = path.read_bytes()
+        self._stamp.check_crc(self._folder, name, data)
+        values = json.loads(data)
+        if not isinstance(values, list) or len(values) != self._stamp.rows:
+            raise Damaged(path, "not one value per title")
+        return values
 
     def __iter__(self) -> Iterator[str]:
         return iter(FIELD_NAMES)
@@ -68,53 +139,124 @@ class _Columns(Mapping[str, Sequence[Any]]):
 class _Rows:
     """One title's values, read from its line of rows.jsonl."""
 
-    def __init__(self, path: Path, offsets: np.ndarray) -> None:
-        self._path = path
+    def __init__(self, folder: Path, offsets: np.ndarray) -> None:
+        self._folder = folder
         self._offsets = offsets
 
     def __call__(self, row: int) -> Sequence[Any]:
-        with self._path.open("rb") as handle:
+        return _guarded(self._folder, lambda: self._read(row))
+
+    def _read(self, row: int) -> list[Any]:
+        path = self._folder / ROWS_FILE
+        with path.open("rb") as handle:
             handle.seek(int(self._offsets[row]))
-            values: list[Any] = json.loads(handle.readline())
+            values = json.loads(handle.readline())
+        if not isinstance(values, list) or len(values) != len(FIELD_NAMES):
+            raise Damaged(path, f"line {row + 1} is not a title")
         return values
 
 
+def _guarded(folder: Path, read: Callable[[], _T]) -> _T:
+    """READ(), or — when the copy turns out damaged mid-command — remove it and say so."""
+    try:
+        return read()
+    except (Damaged, OSError, ValueError) as exc:
+        path = exc.path if isinstance(exc, Damaged) else folder
+        shutil.rmtree(folder, ignore_errors=True)
+        raise StoreError(
+            f"The query cache file {path} was damaged, so the cache was removed — run the "
+            "command again to remake it."
+        ) from None
+
+
 def load(name: str, sources: tuple[Path, Path], model: str) -> tuple[Catalog, np.ndarray] | None:
-    """The copy of catalogue NAME if it was made from SOURCES (titles, embeddings) and MODEL."""
+    """The copy of catalogue NAME if it was made from SOURCES (titles, embeddings) and MODEL,
+    and its files are whole (None otherwise: the caller makes it again)."""
     folder = snapshot_dir(name)
     try:
-        stamp = json.loads((folder / STAMP_FILE).read_text(encoding="utf-8"))
-        if stamp != _stamp(sources, model):
+        identity, stamp = _Stamp.read(folder)
+        if identity != _identity(sources, model):
             return None
-        matrix = np.load(folder / MATRIX_FILE, mmap_mode="r")
-        offsets = np.load(folder / OFFSETS_FILE)
-    except (OSError, ValueError):
-        return None
-    if matrix.ndim != 2 or len(offsets) != matrix.shape[0] + 1:
-        return None
-    catalog = Catalog(name, _Columns(folder / COLUMNS_DIR), _Rows(folder / ROWS_FILE, offsets))
+        return _open(name, folder, stamp)
+    except Exception:  # np.load alone raises ValueError, EOFError, SyntaxError, TokenError…
+        return None  # a copy that cannot be read is made again
+
+
+def _open(name: str, folder: Path, stamp: _Stamp) -> tuple[Catalog, np.ndarray]:
+    """The copy in FOLDER, checked against STAMP: sizes of all files, and checksums of the
+    matrix, the row offsets and the rows (a few milliseconds for ten thousand titles)."""
+    for file in FILES:
+        stamp.check_size(folder, file)
+    matrix = np.load(folder / MATRIX_FILE, mmap_mode="r")
+    if (
+        matrix.shape != (stamp.rows, stamp.dim)
+        or matrix.dtype != np.float32
+        or not matrix.flags.c_contiguous  # a header flipped to Fortran order
+    ):
+        raise Damaged(
+            folder / MATRIX_FILE, f"shape {matrix.shape}, the stamp says {stamp.rows} rows"
+        )
+    stamp.check_crc(folder, MATRIX_FILE, matrix)
+    offsets = np.load(folder / OFFSETS_FILE)
+    stamp.check_crc(folder, OFFSETS_FILE, offsets)
+    rows = (folder / ROWS_FILE).read_bytes()
+    stamp.check_crc(folder, ROWS_FILE, rows)
+    if offsets.shape != (stamp.rows + 1,) or int(offsets[-1]) != len(rows):
+        raise Damaged(folder / OFFSETS_FILE, "does not match rows.jsonl")
+    catalog = Catalog(name, _Columns(folder, stamp), _Rows(folder, offsets))
     return catalog, matrix
+
+
+def verify(name: str) -> str | None:
+    """What is wrong with catalogue NAME's copy, reading every file in full (for `doctor`);
+    None when it is whole or absent."""
+    folder = snapshot_dir(name)
+    if not folder.exists():
+        return None
+    try:
+        _, stamp = _Stamp.read(folder)
+        _open(name, folder, stamp)
+        columns = _Columns(folder, stamp)
+        for field in FIELD_NAMES:
+            columns._read(field)
+    except Damaged as exc:
+        return str(exc)
+    except Exception as exc:  # as in load: whatever np.load or a damaged stamp raises
+        return f"{folder}: {' '.join(str(exc).split()) or type(exc).__name__}"
+    return None
 
 
 def save(catalog: Catalog, matrix: np.ndarray, sources: tuple[Path, Path], model: str) -> None:
     """Write the copy for CATALOG; silently skipped where the data directory is not writable."""
     target = snapshot_dir(catalog.name)
     try:
-        stamp = _stamp(sources, model)
+        stamp = _identity(sources, model)
         staging = staging_dir(target)
     except OSError:
         return
     try:
-        np.save(staging / MATRIX_FILE, np.ascontiguousarray(matrix, dtype=np.float32))
+        data = np.ascontiguousarray(matrix, dtype=np.float32)
+        files: dict[str, list[int]] = {}
+        np.save(staging / MATRIX_FILE, data)
+        files[MATRIX_FILE] = [0, _crc(data)]
         (staging / COLUMNS_DIR).mkdir()
         for field in FIELD_NAMES:
-            text = json.dumps(list(catalog.columns[field]), ensure_ascii=False)
-            (staging / COLUMNS_DIR / f"{field}.json").write_text(text, encoding="utf-8")
-        offsets = [0]
-        with (staging / ROWS_FILE).open("wb") as rows:
-            for values in zip(*(catalog.columns[f] for f in FIELD_NAMES), strict=True):
-                offsets.append(offsets[-1] + rows.write(json.dumps(values).encode() + b"\n"))
-        np.save(staging / OFFSETS_FILE, np.array(offsets, dtype=np.int64))
+            text = json.dumps(list(catalog.columns[field]), ensure_ascii=False).encode()
+            (staging / _column_file(field)).write_bytes(text)
+            files[_column_file(field)] = [0, _crc(text)]
+        lines = [
+            json.dumps(values).encode() + b"\n"
+            for values in zip(*(catalog.columns[f] for f in FIELD_NAMES), strict=True)
+        ]
+        rows = b"".join(lines)
+        (staging / ROWS_FILE).write_bytes(rows)
+        files[ROWS_FILE] = [0, _crc(rows)]
+        offsets = np.cumsum([0, *(len(line) for line in lines)], dtype=np.int64)
+        np.save(staging / OFFSETS_FILE, offsets)
+        files[OFFSETS_FILE] = [0, _crc(offsets)]
+        for file, entry in files.items():
+            entry[0] = (staging / file).stat().st_size
+        stamp |= {"rows": len(lines), "dim": int(data.shape[1]), "files": files}
         (staging / STAMP_FILE).write_text(json.dumps(stamp), encoding="utf-8")
         replace_dir(staging, target)
     except OSError:

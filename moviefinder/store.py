@@ -3,6 +3,10 @@
 ``catalog.parquet`` holds one row per title (the fields of :class:`Title`).
 ``embeddings.parquet`` holds ``id``, ``content_hash`` (of :func:`title_text`) and ``vector``
 (float32, unit length), with the model id and dimension in the file's metadata.
+
+Both are written with page checksums, and reading checks them, the schema, the ids and that
+every vector is of unit length: a damaged file is an error naming it and the way out, never a
+catalogue or a matrix that is quietly wrong.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from moviefinder.catalog import FIELD_NAMES, Catalog, title_text
+from moviefinder.catalog import FIELD_NAMES, TITLE_TYPES, Catalog, title_text
 from moviefinder.embed import Encoder, encode_batched
 from moviefinder.errors import StoreError
 from moviefinder.files import atomic_file
@@ -79,7 +83,8 @@ def content_hash(text: str) -> str:
 
 def _write_table(table: pa.Table, path: Path) -> None:
     with atomic_file(path) as handle:
-        pq.write_table(table, handle, compression="zstd")
+        # Page checksums let a reader tell a damaged file from a valid one with odd values.
+        pq.write_table(table, handle, compression="zstd", write_page_checksum=True)
 
 
 def _read_table(path: Path, what: str, remedy: str) -> pa.Table:
@@ -87,9 +92,16 @@ def _read_table(path: Path, what: str, remedy: str) -> pa.Table:
         raise StoreError(f"No {what} at {path} — {remedy}.")
     try:
         # ParquetFile, not read_table: read_table goes through pyarrow.dataset and pandas.
-        return pq.ParquetFile(path).read()
-    except (pa.ArrowException, OSError) as exc:
-        raise StoreError(f"The {what} at {path} is unreadable ({exc}) — {remedy}.") from None
+        return pq.ParquetFile(path, page_checksum_verification=True).read()
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise StoreError(
+            f"The {what} at {path} is unreadable ({_one_line(exc)}) — {remedy}."
+        ) from None
+
+
+def _one_line(exc: BaseException) -> str:
+    """EXC's message on one line (some libraries' messages span several)."""
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def write_titles(catalog: Catalog, path: Path) -> None:
@@ -102,7 +114,8 @@ def read_titles(path: Path, name: str, remedy: str = "run `moviefinder catalog b
     """Load catalogue NAME from PATH.
 
     Raises:
-        StoreError: the file is missing, unreadable or lacks a column.
+        StoreError: the file is missing, unreadable, lacks a column, has columns of the wrong
+            type, or rows without an id, a title or a known type, or an id twice.
     """
     table = _read_table(path, f"catalogue '{name}'", remedy)
     missing = [n for n in TITLE_SCHEMA.names if n not in table.column_names]
@@ -110,7 +123,29 @@ def read_titles(path: Path, name: str, remedy: str = "run `moviefinder catalog b
         raise StoreError(
             f"The catalogue at {path} lacks column(s) {', '.join(missing)} — {remedy}."
         )
-    return Catalog(name, {n: table.column(n).to_pylist() for n in TITLE_SCHEMA.names})
+    wrong = [f.name for f in TITLE_SCHEMA if table.schema.field(f.name).type != f.type]
+    if wrong:
+        raise StoreError(
+            f"The catalogue at {path} has column(s) of the wrong type: {', '.join(wrong)} "
+            f"— {remedy}."
+        )
+    columns = {n: table.column(n).to_pylist() for n in TITLE_SCHEMA.names}
+    problem = _row_problem(columns)
+    if problem:
+        raise StoreError(f"The catalogue at {path} is damaged ({problem}) — {remedy}.")
+    return Catalog(name, columns)
+
+
+def _row_problem(columns: dict[str, list[object]]) -> str | None:
+    """What is wrong with the rows of a titles table, if anything."""
+    for row, (id_, title, kind) in enumerate(
+        zip(columns["id"], columns["title"], columns["type"], strict=True)
+    ):
+        if not id_ or not title or kind not in TITLE_TYPES:
+            return f"row {row + 1} has no id, no title or an unknown type"
+    if len(set(columns["id"])) != len(columns["id"]):
+        return "an id appears twice"
+    return None
 
 
 def write_embeddings(embeddings: Embeddings, path: Path) -> None:
@@ -136,13 +171,20 @@ def read_embeddings(path: Path, remedy: str = "run `moviefinder catalog build`")
     """Load an embedding store written by :func:`write_embeddings`.
 
     Raises:
-        StoreError: missing, unreadable, or not a moviefinder embedding file.
+        StoreError: missing, unreadable, not a moviefinder embedding file, or damaged (ids
+            missing or repeated, vectors not of unit length).
     """
     table = _read_table(path, "embedding store", remedy)
     meta = table.schema.metadata or {}
-    if _META_MODEL not in meta or "vector" not in table.column_names:
+    needed = ("id", "content_hash", "vector")
+    if _META_MODEL not in meta or any(n not in table.column_names for n in needed):
         raise StoreError(f"{path} is not a moviefinder embedding store — {remedy}.")
-    dim = int(meta[_META_DIM])
+    try:
+        model, dim = meta[_META_MODEL].decode(), int(meta.get(_META_DIM, b""))
+    except (UnicodeDecodeError, ValueError):
+        raise StoreError(
+            f"The embedding store at {path} has damaged metadata — {remedy}."
+        ) from None
     vectors = table.column("vector").combine_chunks()
     if not pa.types.is_fixed_size_list(vectors.type) or vectors.type.list_size != dim:
         raise StoreError(f"The embedding store at {path} has the wrong vector shape — {remedy}.")
@@ -155,12 +197,30 @@ def read_embeddings(path: Path, remedy: str = "run `moviefinder catalog build`")
     matrix = np.frombuffer(
         values.buffers()[1], dtype=np.float32, count=len(values), offset=values.offset * 4
     ).reshape(-1, dim)
-    return Embeddings(
-        model=meta[_META_MODEL].decode(),
-        ids=tuple(table.column("id").to_pylist()),
-        hashes=tuple(table.column("content_hash").to_pylist()),
-        matrix=matrix,
-    )
+    ids = table.column("id").to_pylist()
+    hashes = table.column("content_hash").to_pylist()
+    if not all(ids) or not all(hashes) or len(set(ids)) != len(ids):
+        raise StoreError(f"The embedding store at {path} has missing or repeated ids — {remedy}.")
+    bad = _unit_problem(matrix)
+    if bad is not None:
+        raise StoreError(f"The embedding store at {path} is damaged ({bad}) — {remedy}.")
+    return Embeddings(model=model, ids=tuple(ids), hashes=tuple(hashes), matrix=matrix)
+
+
+#: How far a stored vector's length may stray from 1 (float32 rounding is far smaller).
+UNIT_TOLERANCE: Final = 1e-3
+
+
+def _unit_problem(matrix: np.ndarray) -> str | None:
+    """Why MATRIX is not rows of unit vectors (damage that still parses), or None."""
+    if matrix.ndim != 2:
+        return f"a {matrix.ndim}-d array, not a matrix"
+    with np.errstate(all="ignore"):
+        norms = np.sqrt(np.einsum("ij,ij->i", matrix, matrix, dtype=np.float64))
+    off = np.flatnonzero(~(np.abs(norms - 1.0) <= UNIT_TOLERANCE))  # NaN counts as off
+    if len(off):
+        return f"{len(off)} vector(s) not of unit length, the first in row {int(off[0]) + 1}"
+    return None
 
 
 def aligned_matrix(embeddings: Embeddings, catalog: Catalog) -> np.ndarray:

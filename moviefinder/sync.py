@@ -57,11 +57,14 @@ def sync_catalog(
     checkpoint_path: Path,
     today: date,
     progress: Progress | None = None,
+    keep_checkpoint: bool = False,
 ) -> SyncResult:
     """What TMDB lists on Netflix in REGION today, merged into the previous catalogue.
 
     Details already in CHECKPOINT_PATH (left by an interrupted sync) are not fetched again;
-    the checkpoint is deleted once every title is in. PROGRESS gets (done, total) details.
+    the checkpoint is deleted once every title is in, unless KEEP_CHECKPOINT: then the caller
+    deletes it once the result is saved, so that a crash before that refetches nothing.
+    PROGRESS gets (done, total) details.
 
     Raises:
         ServiceError: TMDB rejected the key, kept failing (the checkpoint keeps what was done),
@@ -102,7 +105,8 @@ def sync_catalog(
     titles = [listed.get(title.id, title) for title in previous_titles]
     titles += [title for id_, title in listed.items() if id_ not in previous]
     availability, retired = _availability(previous_availability, listed, region, today)
-    checkpoint_path.unlink(missing_ok=True)
+    if not keep_checkpoint:
+        checkpoint_path.unlink(missing_ok=True)
     return SyncResult(
         titles=tuple(titles),
         availability=availability,
@@ -139,10 +143,11 @@ def _read_checkpoint(path: Path) -> dict[str, Title]:
     if not path.is_file():
         return {}
     titles: dict[str, Title] = {}
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+    # split("\n"), not splitlines(): a title may hold U+2028, which json.dumps leaves as is
+    for line in path.read_text(encoding="utf-8", errors="replace").split("\n"):
         try:
             title = title_from(json.loads(line))
-        except (ValueError, AttributeError):  # not JSON, not an object, or not a Title
+        except (ValueError, AttributeError, RecursionError):  # not JSON, an object, a Title
             continue
         titles[title.id] = title
     with atomic_file(path) as handle:

@@ -18,7 +18,6 @@ DATA = REPO / "data"
 needs_shared = pytest.mark.skipif(
     not (SHARED / "catalogs").is_dir(), reason=f"outside data not found at {SHARED}"
 )
-csv.field_size_limit(10**8)
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +26,7 @@ def default() -> Catalog:
 
 
 def rows(name: str) -> list[dict[str, str]]:
+    csv.field_size_limit(10**8)  # process-wide: set where it is needed, not at import
     with (SHARED / "catalogs" / name).open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 

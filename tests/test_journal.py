@@ -8,7 +8,7 @@ import pytest
 from moviefinder import journal
 from moviefinder.catalog import Catalog, Title
 from moviefinder.cli import run
-from moviefinder.errors import CatalogError
+from moviefinder.errors import CatalogError, InputError
 from moviefinder.matching import Matcher
 from tests.conftest import SHARED, TITLES
 
@@ -104,12 +104,27 @@ def test_links_win_and_survive_replace(home: Path, tmp_path: Path, catalog: Cata
         journal.link("Heat 2", "nope", catalog)
 
 
-def test_damaged_store_is_a_clear_error(home: Path) -> None:
+def test_damaged_store_is_a_clear_error_that_replace_gets_past(
+    home: Path, tmp_path: Path, catalog: Catalog
+) -> None:
     folder = journal.journal_dir()
     folder.mkdir(parents=True)
-    (folder / journal.VIEWINGS_FILE).write_text('{"title": "x"}\n', encoding="utf-8")
-    with pytest.raises(Exception, match=r"stored history .* is damaged"):
+    viewings = folder / journal.VIEWINGS_FILE
+    viewings.write_text('{"title": "Heat", "when": "2023-01-01T00:00:00"}\n{"title": "x"}\n')
+    (folder / journal.LINKS_FILE).write_text('{"Heat 2": "t:5"}')
+    with pytest.raises(InputError) as caught:
         journal.load_journal()
+    assert str(caught.value) == (
+        f"{viewings} is damaged (line 2: no 'when') — move it aside and run "
+        "`moviefinder import-history <your Netflix export> --replace`."
+    )
+    export = tmp_path / "NetflixViewingHistory.csv"
+    export.write_text(SIMPLE, encoding="utf-8")
+    with pytest.raises(InputError):  # a plain import would merge into the damaged file
+        journal.import_history(export, catalog)
+    assert journal.import_history(export, catalog, replace=True).added == 6
+    stored = journal.load_journal()
+    assert len(stored.viewings) == 6 and stored.links == {"Heat 2": "t:5"}  # links kept
 
 
 def test_cli_import_history_and_history(

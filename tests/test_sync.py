@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from moviefinder.catalog import Title
 from moviefinder.errors import ServiceError
 from moviefinder.importers.tmdb_api import TmdbClient
 from moviefinder.store import Progress
-from moviefinder.sync import SOURCE, SyncResult, sync_catalog
+from moviefinder.sync import SOURCE, SyncResult, _read_checkpoint, sync_catalog
 from tests.fake_tmdb import API_KEY, FakeTmdb
 
 DAY1, DAY2 = date(2026, 3, 1), date(2026, 3, 8)
@@ -191,3 +192,15 @@ def test_catalog_sync_command_end_to_end(
     assert len(tmdb.details_paths()) == fetched  # nothing fetched again
 
     assert cli(["catalog", "sync", "--service", "disney"]) == 2
+
+
+def test_the_checkpoint_keeps_titles_with_line_separators_and_drops_torn_lines(
+    tmp_path: Path,
+) -> None:
+    odd = Title(id="tmdb:1", title="Line\u2028Break", type="movie")
+    path = tmp_path / "checkpoint.jsonl"
+    path.write_text(
+        json.dumps(asdict(odd), ensure_ascii=False) + "\n" + '{"id": "tmdb:2", "ti', "utf-8"
+    )
+    assert _read_checkpoint(path) == {"tmdb:1": odd}
+    assert path.read_text("utf-8").count("\n") == 1  # the torn line is gone

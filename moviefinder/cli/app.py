@@ -15,6 +15,7 @@ import typer
 
 from moviefinder import library, paths, render
 from moviefinder.cli.catalog import catalog_app
+from moviefinder.cli.doctor import doctor
 from moviefinder.cli.evaluate import eval_app
 from moviefinder.cli.history import history_app
 from moviefinder.cli.options import (
@@ -27,7 +28,9 @@ from moviefinder.cli.options import (
     Limit,
     Region,
     open_finder,
+    writing,
 )
+from moviefinder.cli.settings import config_app, warn_exposed_key
 from moviefinder.config import load_settings
 from moviefinder.errors import ExitStatus, MovieFinderError
 from moviefinder.finder import View
@@ -42,6 +45,8 @@ app = typer.Typer(
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(eval_app, name="eval")
 app.add_typer(history_app, name="history")
+app.add_typer(config_app, name="config")
+app.callback()(warn_exposed_key)
 
 
 @app.command()
@@ -153,8 +158,11 @@ def import_history(
     """Import your Netflix viewing history; importing the same file twice adds nothing."""
     from moviefinder import journal
 
-    catalog = library.open_catalog(load_settings().catalog)
-    render.import_report(journal.import_history(path, catalog, profile, replace))
+    with writing():
+        catalog = library.open_catalog(load_settings().catalog)
+        with render.progress("reading history") as update:
+            report = journal.import_history(path, catalog, profile, replace, progress=update)
+    render.import_report(report)
 
 
 class Verdict(StrEnum):
@@ -246,8 +254,10 @@ def rate(
     """Tell moviefinder what you thought of a title; it outweighs what viewing suggests."""
     from moviefinder import journal
 
-    catalog = library.open_catalog(load_settings().catalog)
-    render.rated(journal.rate(title, verdict.value, catalog), verdict.value)
+    with writing():
+        catalog = library.open_catalog(load_settings().catalog)
+        rated = journal.rate(title, verdict.value, catalog)
+    render.rated(rated, verdict.value)
 
 
 @app.command("taste")
@@ -271,6 +281,9 @@ def show_paths() -> None:
             ("default catalogue", str(paths.bundled_dir())),
         ]
     )
+
+
+app.command("doctor")(doctor)
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from moviefinder import library, paths, render
-from moviefinder.cli.options import AsJson, CatalogName, Region
+from moviefinder.cli.options import AsJson, CatalogName, Region, writing
 from moviefinder.config import load_settings
 from moviefinder.errors import ConfigError
 from moviefinder.importers import FORMATS
@@ -26,7 +26,7 @@ def catalog_build(
     """Embed new or changed titles of the catalogue with the configured model."""
     settings = load_settings()
     name = catalog or settings.catalog
-    with render.progress("embedding") as update:
+    with writing(), render.progress("embedding") as update:
         report = library.build(name, settings.model, settings.encoder, force=force, progress=update)
     render.build_report(report, str(paths.catalog_dir(name)))
 
@@ -41,7 +41,7 @@ def catalog_import(
 ) -> None:
     """Import a catalogue file and embed its titles (only new or changed ones on a re-import)."""
     settings = load_settings()
-    with render.progress("embedding") as update:
+    with writing(), render.progress("embedding") as update:
         result = library.import_catalog(
             file, name, fmt, settings.model, settings.encoder, progress=update
         )
@@ -70,7 +70,7 @@ def catalog_sync(
             f"{paths.config_file()}."
         )
     client = TmdbClient(settings.tmdb_api_key, base_url=settings.tmdb_url)
-    with render.progress("fetching and embedding") as update:
+    with writing(), render.progress("fetching and embedding") as update:
         result = library.sync_catalog(
             name or f"netflix-{code.lower()}",
             code,
@@ -103,5 +103,6 @@ def catalog_remove(
     name: Annotated[str, typer.Argument(help="An imported catalogue's name.")],
 ) -> None:
     """Delete an imported catalogue, its embeddings and its cache."""
-    library.remove_catalog(name)
+    with writing():
+        library.remove_catalog(name)
     render.removed(name)

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from moviefinder import library, render
+from moviefinder.cli.options import writing
 from moviefinder.config import load_settings
 
 history_app = typer.Typer(
@@ -36,6 +37,7 @@ def history_link(
     """Match a history title to a catalogue title by hand (kept across re-imports)."""
     from moviefinder import journal
 
-    catalog = library.open_catalog(load_settings().catalog)
-    show, title_id = journal.link(history_title, catalogue_id, catalog)
+    with writing():
+        catalog = library.open_catalog(load_settings().catalog)
+        show, title_id = journal.link(history_title, catalogue_id, catalog)
     render.linked(show, catalog.title(catalog.find(title_id)[0]))

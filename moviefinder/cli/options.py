@@ -11,6 +11,8 @@ from moviefinder import library, render
 from moviefinder.config import Settings
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from moviefinder.finder import Finder
     from moviefinder.taste import Taste
 
@@ -51,3 +53,11 @@ def open_finder(
     if not history:
         return finder, None
     return library.with_taste(finder, settings.half_life_days)
+
+
+def writing() -> AbstractContextManager[None]:
+    """The data directory's write lock, held by every command that changes it (see
+    :mod:`moviefinder.lock`); says so once while another moviefinder has it."""
+    from moviefinder import lock  # filelock: only commands that write pay for it
+
+    return lock.hold(render.waiting)

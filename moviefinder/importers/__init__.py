@@ -6,10 +6,11 @@
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TextIO
 
 from moviefinder.errors import InputError
 
@@ -23,6 +24,11 @@ _SIGNATURES: Final = {
     "justwatch": {"production_countries", "imdb_votes", "seasons"},
     "tmdb5000": {"original_title", "vote_count", "overview"},
 }
+#: The longest CSV cell read (characters): a synopsis is short; a longer "cell" is not a CSV.
+_FIELD_LIMIT: Final = 10_000_000
+#: The largest whole number a title holds: the store keeps years, runtimes and seasons as
+#: 32-bit integers, and no count or id in a catalogue comes near it.
+MAX_WHOLE: Final = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -52,23 +58,31 @@ def detect_format(path: Path) -> str:
     """The format of PATH from its extension and, for CSV, its header.
 
     Raises:
-        InputError: missing file, or a file none of the readers knows.
+        InputError: missing, empty or unreadable file, or a file none of the readers knows.
     """
-    if not path.is_file():
-        raise InputError(f"No such file: {path}")
-    if path.suffix.lower() in (".jsonl", ".json", ".ndjson"):
+    if path.suffix.lower() in (".jsonl", ".json", ".ndjson") and path.is_file():
         return "jsonl"
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
+    check_file(path)
+    csv.field_size_limit(_FIELD_LIMIT)
+    with open_text(path) as handle:
+        try:
             header = set(next(csv.reader(handle), []))
-    except UnicodeDecodeError:
-        raise InputError(f"{path} is not UTF-8 text.") from None
+        except UnicodeDecodeError:
+            raise not_utf8(path) from None
+        except csv.Error as exc:
+            raise InputError(
+                f"{path} is not a CSV file moviefinder can read ({exc}): give a CSV or JSON lines "
+                "file."
+            ) from None
     for name, columns in _SIGNATURES.items():
         if columns <= header:
             return name
     if {"id", "title", "type"} <= header:
         return "csv"
-    raise InputError(f"Cannot tell the format of {path}: give --format ({', '.join(FORMATS)}).")
+    raise InputError(
+        f"Cannot tell the format of {path}: give --format ({', '.join(FORMATS)}), or name its "
+        "columns id, title, type, …"
+    )
 
 
 def read_catalog_file(path: Path, fmt: str = "auto") -> Imported:
@@ -79,7 +93,7 @@ def read_catalog_file(path: Path, fmt: str = "auto") -> Imported:
     """
     from moviefinder.importers import generic, justwatch, netflix_titles, tmdb5000
 
-    name = detect_format(path) if fmt == "auto" else fmt
+    name = detect_format(path) if fmt.lower() == "auto" else fmt.lower()
     readers = {
         "netflix-titles": netflix_titles.read_netflix_titles,
         "justwatch": justwatch.read_justwatch,
@@ -88,16 +102,87 @@ def read_catalog_file(path: Path, fmt: str = "auto") -> Imported:
         "jsonl": generic.read_generic_jsonl,
     }
     if name not in readers:
-        raise InputError(f"Unknown format {fmt!r}: use one of auto, {', '.join(FORMATS)}.")
+        raise InputError(
+            f"Unknown format {fmt!r} for {path}: use one of auto, {', '.join(FORMATS)}."
+        )
     imported = readers[name](path, descriptions=True).unique()
     if not imported.titles:
         first = (
             f" (line {imported.skipped[0][0]}: {imported.skipped[0][1]})"
             if imported.skipped
-            else ""
+            else " (it has no rows)"
         )
-        raise InputError(f"{path} has no usable {name} row{first}.")
+        raise InputError(
+            f"{path} has no usable {name} row{first}: fix its rows, or give the right --format."
+        )
     return imported
+
+
+def check_file(path: Path) -> None:
+    """Raises InputError unless PATH is a file with something in it."""
+    if path.is_dir():
+        raise InputError(f"{path} is a folder: give the catalogue file inside it.")
+    if not path.is_file():
+        raise InputError(f"No such file: {path} — check the path.")
+    if path.stat().st_size == 0:
+        raise InputError(f"{path} is empty: give a file with a header row and titles.")
+
+
+def open_text(path: Path, newline: str = "") -> TextIO:
+    """PATH opened as UTF-8 text (a byte order mark is skipped).
+
+    Raises:
+        InputError: the file cannot be opened.
+    """
+    try:
+        return path.open(newline=newline, encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(
+            f"Cannot read {path} ({exc.strerror}): check it and its permissions."
+        ) from None
+
+
+def not_utf8(path: Path) -> InputError:
+    """The error for PATH, which did not decode as UTF-8: says where and what to do."""
+    remedy = "save it as UTF-8 (in Excel: CSV UTF-8) and import it again"
+    with path.open("rb") as handle:
+        if handle.read(2) in (b"\xff\xfe", b"\xfe\xff"):
+            return InputError(f"{path} is UTF-16 text: {remedy}.")
+        handle.seek(0)
+        # Lines split at b"\n", which never occurs inside a UTF-8 character: the first line that
+        # does not decode is the one to fix (the text reader decodes ahead by thousands of bytes).
+        for line, raw in enumerate(handle, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return InputError(f"{path} is not UTF-8 text (line {line}): {remedy}.")
+    return InputError(f"{path} is not UTF-8 text: {remedy}.")
+
+
+def storable(text: str) -> bool:
+    """Whether TEXT can be stored: JSON and Python literals may escape half a character
+    ("\\ud800"), which no UTF-8 file holds."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def number(text: str) -> float | None:
+    """TEXT as a finite number; None when empty, not a number, NaN or infinite."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def whole(text: str) -> int | None:
+    """TEXT as a whole number a title can hold ("1999", "95.0"); None when it is none, or
+    negative, or larger than :data:`MAX_WHOLE`."""
+    value = number(text)
+    return int(value) if value is not None and 0 <= value <= MAX_WHOLE else None
 
 
 #: Genre names as outside files spell them → the names moviefinder uses.
@@ -116,22 +201,30 @@ def genre_name(raw: str) -> str:
 def read_csv_rows(path: Path, required: set[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line number, row) from a UTF-8 CSV that has the REQUIRED columns.
 
+    A row with fewer cells than the header has "" in the rest, so every required column holds
+    a string.
+
     Raises:
-        InputError: missing file, not UTF-8, or required columns absent.
+        InputError: missing or empty file, not UTF-8, not CSV, or required columns absent.
     """
-    if not path.is_file():
-        raise InputError(f"No such file: {path}")
-    csv.field_size_limit(10_000_000)
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
+    check_file(path)
+    csv.field_size_limit(_FIELD_LIMIT)
+    with open_text(path) as handle:
+        reader = csv.DictReader(handle, restval="")
         try:
             missing = required - set(reader.fieldnames or ())
-        except UnicodeDecodeError:
-            raise InputError(f"{path} is not UTF-8 text.") from None
-        if missing:
-            raise InputError(f"{path} lacks column(s): {', '.join(sorted(missing))}.")
-        try:
+            if missing:
+                raise InputError(
+                    f"{path} lacks column(s): {', '.join(sorted(missing))} — check its header "
+                    "row and --format."
+                )
             for row in reader:
                 yield reader.line_num, row
         except UnicodeDecodeError:
-            raise InputError(f"{path} is not UTF-8 text (line {reader.line_num + 1}).") from None
+            raise not_utf8(path) from None
+        except csv.Error as exc:
+            line = reader.line_num + 1  # the row that failed was not counted yet
+            raise InputError(
+                f"{path} is not a CSV file moviefinder can read (line {line}: {exc}): give a "
+                "CSV or JSON lines file."
+            ) from None

@@ -9,14 +9,22 @@ required value or a value of the wrong kind is skipped and reported with its lin
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import math
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, Final
 
 from moviefinder.catalog import LIST_FIELDS, TITLE_TYPES, Title
-from moviefinder.errors import InputError
-from moviefinder.importers import Imported, read_csv_rows
+from moviefinder.importers import (
+    MAX_WHOLE,
+    Imported,
+    check_file,
+    not_utf8,
+    open_text,
+    read_csv_rows,
+    storable,
+)
 
 REQUIRED: Final = ("id", "title", "type")
 _INTS: Final = frozenset({"year", "runtime", "seasons", "tmdb_id", "imdb_votes"})
@@ -31,9 +39,9 @@ def title_from(values: Mapping[str, Any]) -> Title:
         value = values.get(key)
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f"no {key}")
-        row[key] = value.strip()
+        row[key] = _text(key, value)
     if row["type"] not in TITLE_TYPES:
-        raise ValueError(f"type must be movie or series, not {row['type']!r}")
+        raise ValueError(f"type must be movie or series, not {_shown(row['type'])}")
     for key, value in values.items():
         if key in REQUIRED or key not in _KNOWN or value in (None, ""):
             continue
@@ -46,26 +54,45 @@ def _value(key: str, value: Any) -> Any:
         items = value.split("|") if isinstance(value, str) else value
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
             raise ValueError(f"{key} must be a list of strings")
-        return tuple(i.strip() for i in items if i.strip())
+        return tuple(_text(key, i) for i in items if i.strip())
     if key in _INTS:
         try:
-            return int(str(value))
+            whole = int(str(value))
         except ValueError:
-            raise ValueError(f"{key} must be a whole number, not {value!r}") from None
+            raise ValueError(f"{key} must be a whole number, not {_shown(value)}") from None
+        if not 0 <= whole <= MAX_WHOLE:
+            raise ValueError(f"{key} must be between 0 and {MAX_WHOLE}, not {_shown(value)}")
+        return whole
     if key in _FLOATS:
         try:
-            return float(str(value))
+            number = float(str(value))
         except ValueError:
-            raise ValueError(f"{key} must be a number, not {value!r}") from None
+            number = math.nan
+        if not math.isfinite(number):
+            raise ValueError(f"{key} must be a number, not {_shown(value)}")
+        return number
     if key == "netflix_original":
         if isinstance(value, bool):
             return value
         if str(value).strip().lower() not in ("true", "false"):
-            raise ValueError(f"netflix_original must be true or false, not {value!r}")
+            raise ValueError(f"netflix_original must be true or false, not {_shown(value)}")
         return str(value).strip().lower() == "true"
     if not isinstance(value, str):
         raise ValueError(f"{key} must be text")
+    return _text(key, value)
+
+
+def _text(key: str, value: str) -> str:
+    """VALUE stripped, if it can be stored (see :func:`storable`)."""
+    if not storable(value):
+        raise ValueError(f"{key} holds an unpaired surrogate escape, not text")
     return value.strip()
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    """VALUE as a message shows it: a whole synopsis pasted into the year column is cut short."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _collect(rows: Iterable[tuple[int, Mapping[str, Any] | str]]) -> Imported:
@@ -93,24 +120,28 @@ def read_generic_jsonl(path: Path, descriptions: bool = True) -> Imported:
     """Titles from JSON lines, one object per line with Title field names.
 
     Raises:
-        InputError: missing file or not UTF-8.
+        InputError: missing, empty or unreadable file, or not UTF-8.
     """
-    if not path.is_file():
-        raise InputError(f"No such file: {path}")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"{path} is not UTF-8 text.") from None
+    check_file(path)
 
-    def rows() -> Iterable[tuple[int, Mapping[str, Any] | str]]:
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
+    def rows() -> Iterator[tuple[int, Mapping[str, Any] | str]]:
+        # Lines end at "\n" only: a JSON string may hold U+2028 and the other breaks that
+        # str.splitlines() would cut it at.
+        with open_text(path, newline="\n") as handle:
             try:
-                value = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield number, f"not JSON ({exc.msg})"
-                continue
-            yield number, value if isinstance(value, dict) else "not a JSON object"
+                for number, line in enumerate(handle, start=1):
+                    if not line.strip():
+                        continue
+                    try:
+                        value = json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        yield number, f"not JSON ({exc.msg})"
+                        continue
+                    except (ValueError, RecursionError):  # thousands of digits, deep nesting
+                        yield number, "not JSON moviefinder can read (a huge number or nesting)"
+                        continue
+                    yield number, value if isinstance(value, dict) else "not a JSON object"
+            except UnicodeDecodeError:
+                raise not_utf8(path) from None
 
     return _collect(rows())

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Final
 
 from moviefinder.catalog import Title
-from moviefinder.importers import Imported, genre_name, read_csv_rows
+from moviefinder.importers import Imported, genre_name, number, read_csv_rows, storable, whole
 
 PREFIX: Final = "jw:"
 COLUMNS: Final = {
@@ -27,25 +27,17 @@ COLUMNS: Final = {
 }
 
 
-def _number(text: str) -> float | None:
-    try:
-        return float(text) if text.strip() else None
-    except ValueError:
-        return None
-
-
-def _whole(text: str) -> int | None:
-    value = _number(text)
-    return None if value is None else int(value)
-
-
 def _names(text: str) -> tuple[str, ...]:
     """Parse a Python-list string like "['drama', 'crime']" (the file's own format)."""
     try:
         value = ast.literal_eval(text) if text.strip() else []
-    except (ValueError, SyntaxError):
+    # Hostile text fails in more ways than ValueError: "{[1]}" raises TypeError, deep nesting
+    # MemoryError or RecursionError.
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return ()
-    return tuple(str(v).strip() for v in value if str(v).strip()) if isinstance(value, list) else ()
+    if not isinstance(value, list):
+        return ()
+    return tuple(s for v in value if (s := str(v).strip()) and storable(s))
 
 
 def read_justwatch(path: Path, descriptions: bool = False) -> Imported:
@@ -62,16 +54,16 @@ def read_justwatch(path: Path, descriptions: bool = False) -> Imported:
                 id=PREFIX + row["id"].strip(),
                 title=row["title"].strip(),
                 type="series" if row["type"].strip().upper() == "SHOW" else "movie",
-                year=_whole(row["release_year"]),
-                runtime=_whole(row["runtime"]) or None,
-                seasons=_whole(row["seasons"]),
+                year=whole(row["release_year"]),
+                runtime=whole(row["runtime"]) or None,
+                seasons=whole(row["seasons"]),
                 genres=tuple(dict.fromkeys(genre_name(g) for g in _names(row["genres"]))),
                 countries=tuple(c.upper() for c in _names(row["production_countries"])),
                 imdb_id=row["imdb_id"].strip() or None,
-                imdb_score=_number(row["imdb_score"]),
-                imdb_votes=_whole(row["imdb_votes"]),
-                tmdb_score=_number(row["tmdb_score"]),
-                tmdb_popularity=_number(row["tmdb_popularity"]),
+                imdb_score=number(row["imdb_score"]),
+                imdb_votes=whole(row["imdb_votes"]),
+                tmdb_score=number(row["tmdb_score"]),
+                tmdb_popularity=number(row["tmdb_popularity"]),
                 synopsis=(row.get("description") or "").strip() if descriptions else "",
             )
         )

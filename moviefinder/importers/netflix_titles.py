@@ -8,7 +8,7 @@ from typing import Final
 
 from moviefinder.catalog import Title
 from moviefinder.countries import country_code
-from moviefinder.importers import Imported, read_csv_rows
+from moviefinder.importers import Imported, read_csv_rows, whole
 
 PREFIX: Final = "nft:"
 COLUMNS: Final = {
@@ -78,7 +78,8 @@ def read_netflix_titles(path: Path, descriptions: bool = False) -> Imported:
         if not row["show_id"].strip() or not row["title"].strip():
             skipped.append((line, "no show_id or title"))
             continue
-        duration = re.match(r"\s*(\d+)\s*(min|season)", row["duration"], re.IGNORECASE)
+        # At most nine ASCII digits: a longer or stranger number is no runtime the store holds.
+        duration = re.match(r"\s*([0-9]{1,9})\s*(min|season)", row["duration"], re.IGNORECASE)
         minutes = seasons = None
         if duration:
             amount = int(duration.group(1))
@@ -88,14 +89,13 @@ def read_netflix_titles(path: Path, descriptions: bool = False) -> Imported:
                 seasons = amount
         genres = [g for cat in _split(row["listed_in"]) for g in CATEGORY_GENRES.get(cat, ())]
         countries = [code for name in _split(row["country"]) if (code := country_code(name))]
-        year = row["release_year"].strip()
         lines.append(line)
         titles.append(
             Title(
                 id=PREFIX + row["show_id"].strip(),
                 title=row["title"].strip(),
                 type="series" if row["type"].strip() == "TV Show" else "movie",
-                year=int(year) if year.isdigit() else None,
+                year=whole(row["release_year"]),
                 runtime=minutes,
                 seasons=seasons,
                 genres=tuple(dict.fromkeys(genres)),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Final
 
 from moviefinder.catalog import Title
-from moviefinder.importers import Imported, genre_name, read_csv_rows
+from moviefinder.importers import Imported, genre_name, number, read_csv_rows, storable, whole
 
 PREFIX: Final = "tmdb:movie:"
 COLUMNS: Final = {
@@ -31,18 +32,13 @@ def _names(text: str, key: str = "name") -> tuple[str, ...]:
     """Values of KEY in the file's JSON lists, e.g. '[{"id": 28, "name": "Action"}]'."""
     try:
         value = json.loads(text) if text.strip() else []
-    except json.JSONDecodeError:
+        if not isinstance(value, list):
+            return ()
+        names = (str(v[key]).strip() for v in value if isinstance(v, dict) and v.get(key))
+        return tuple(name for name in names if storable(name))
+    # ValueError covers bad JSON and numbers of thousands of digits; deep nesting recurses.
+    except (ValueError, RecursionError):
         return ()
-    if not isinstance(value, list):
-        return ()
-    return tuple(str(v[key]).strip() for v in value if isinstance(v, dict) and v.get(key))
-
-
-def _number(text: str) -> float | None:
-    try:
-        return float(text) if text.strip() else None
-    except ValueError:
-        return None
 
 
 def read_tmdb5000(path: Path, descriptions: bool = False) -> Imported:
@@ -51,11 +47,10 @@ def read_tmdb5000(path: Path, descriptions: bool = False) -> Imported:
     titles, lines, skipped = [], [], []
     for line, row in read_csv_rows(path, COLUMNS):
         tmdb_id, name = row["id"].strip(), row["title"].strip()
-        if not tmdb_id.isdigit() or not name:
+        if not re.fullmatch(r"[0-9]{1,9}", tmdb_id) or not name:
             skipped.append((line, "no numeric id or no title"))
             continue
-        date = row["release_date"].strip()
-        runtime = _number(row["runtime"])
+        year = row["release_date"].strip()[:4]
         original = row["original_title"].strip()
         synopsis = " ".join(
             p for p in (row["overview"].strip(), row.get("tagline", "").strip()) if p
@@ -66,17 +61,17 @@ def read_tmdb5000(path: Path, descriptions: bool = False) -> Imported:
                 id=PREFIX + tmdb_id,
                 title=name,
                 type="movie",
-                year=int(date[:4]) if date[:4].isdigit() else None,
+                year=int(year) if year.isascii() and year.isdigit() else None,
                 alt_titles=(original,) if original and original != name else (),
-                runtime=int(runtime) if runtime else None,
+                runtime=whole(row["runtime"]) or None,
                 genres=tuple(dict.fromkeys(genre_name(g) for g in _names(row["genres"]))),
                 countries=_names(row["production_countries"], "iso_3166_1"),
                 languages=_names(row["spoken_languages"], "iso_639_1"),
                 keywords=_names(row["keywords"]),
                 synopsis=synopsis if descriptions else "",
                 tmdb_id=int(tmdb_id),
-                tmdb_score=_number(row["vote_average"]),
-                tmdb_popularity=_number(row["popularity"]),
+                tmdb_score=number(row["vote_average"]),
+                tmdb_popularity=number(row["popularity"]),
             )
         )
     return Imported(tuple(titles), tuple(lines), tuple(skipped))

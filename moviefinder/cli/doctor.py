@@ -1,0 +1,31 @@
+"""`moviefinder doctor`: check every stored file; the checks live in :mod:`moviefinder.doctor`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from moviefinder import render
+from moviefinder.errors import ExitStatus
+
+
+def doctor(
+    fix: Annotated[
+        bool,
+        typer.Option(
+            "--fix", help="Remove damaged caches and exports (they are made again on next use)."
+        ),
+    ] = False,
+) -> None:
+    """Check catalogues, embeddings, caches, the ONNX export, history and config; one line each.
+
+    Exits 1 while anything is wrong. Your own data is never deleted: its line names the
+    command that makes it again.
+    """
+    from moviefinder.doctor import run_checks
+
+    checks = run_checks(fix)
+    render.doctor(checks)
+    if any(check.problem for check in checks):
+        raise typer.Exit(ExitStatus.ERROR)
