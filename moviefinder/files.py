@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import errno
 import json
-import os
+import os  # os.urandom for temporary names: the secrets module would pull hashlib into `ask`
 import re
-import secrets
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -69,7 +68,7 @@ def replace_together(folder: Path) -> Iterator[Callable[[str], Path]]:
             store.write_embeddings(embeddings, new("embeddings.parquet"))
     """
     settle(folder)  # an older change a crash interrupted goes first, never after this one
-    batch = f"{os.getpid()}.{secrets.token_hex(4)}"
+    batch = f"{os.getpid()}.{os.urandom(4).hex()}"
     names: list[str] = []
 
     def new(name: str) -> Path:
@@ -154,7 +153,7 @@ def replace_dir(staging: Path, target: Path) -> None:
 def discard(folder: Path) -> None:
     """Remove FOLDER at once: one rename, then the deletion, which a crash may leave to
     :func:`sweep`."""
-    trash = folder.with_name(f"{_prefix(folder.name)}{secrets.token_hex(4)}.old")
+    trash = folder.with_name(f"{_prefix(folder.name)}{os.urandom(4).hex()}.old")
     try:
         os.replace(folder, trash)
     except FileNotFoundError:
