@@ -16,7 +16,7 @@ import numpy as np
 from moviefinder import rank
 from moviefinder.catalog import Catalog
 from moviefinder.errors import InputError
-from moviefinder.finder import Finder
+from moviefinder.finder import Finder, View
 from moviefinder.history import Rating, Viewing
 from moviefinder.journal import watched_shows
 from moviefinder.query import read_query
@@ -139,10 +139,13 @@ def evaluate(
         scores = finder.query_scores([p.text for p in parsed])
         for item, read, row_scores in zip(batch, parsed, scores, strict=True):
             rows = np.array(sorted({r for ref in item.expected for r in finder.catalog.find(ref)}))
-            boost = read.hints.boost(finder.catalog)
-            shown = row_scores if boost is None else row_scores + boost
-            mask = read.filters.mask(finder.catalog)
-            position = rank.rank_of(shown, rows.astype(np.int64), mask) if len(rows) else None
+            view = View(filters=read.filters, hints=read.hints, include_watched=True)
+            scored = finder.scored(row_scores, read.text, view)
+            position = (
+                rank.rank_of(scored.scores, rows.astype(np.int64), scored.shown)
+                if len(rows)
+                else None
+            )
             outcomes.append(QueryOutcome(item.query, item.expected, position, bool(len(rows))))
     n = len(outcomes)
     ranks = [o.rank for o in outcomes]

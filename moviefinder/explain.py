@@ -1,8 +1,12 @@
-"""Why a title matched: measured evidence, not generated prose."""
+"""Why a title matched: measured evidence, not generated prose — and how much of the query's
+own wording a title holds (:func:`word_match`), which ranking counts beside meaning."""
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -43,6 +47,37 @@ def content_words(text: str) -> list[str]:
 def _stem(word: str) -> str:
     # Just enough folding for "vikings" ~ "viking", "fights" ~ "fight".
     return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
+def word_match(query: str, titles: Sequence[Title]) -> np.ndarray:
+    """The share of QUERY's distinctive wording that each of TITLES holds, from 0 to 1.
+
+    Every content word of the query weighs log((n + 1) / (h + 0.5)), h being how many of these
+    n titles hold it (in their names, keywords, people or synopsis), so a word few candidates
+    share ("alfred") counts for more than one most of them share ("king"), and a word none
+    holds lowers every share alike.
+
+    >>> alfred = Title(id="a", title="The Last Kingdom", type="series", keywords=("King Alfred",))
+    >>> canute = Title(id="b", title="Vikings: Valhalla", type="series", keywords=("King Canute",))
+    >>> outlaw = Title(id="c", title="Outlaw King", type="movie")
+    >>> [round(float(s), 2) for s in word_match("King Alfred", [alfred, canute, outlaw])]
+    [1.0, 0.12, 0.12]
+    """
+    words = {_stem(w) for w in content_words(query)}
+    if not words:
+        return np.zeros(len(titles), dtype=np.float32)
+    held = [words & _stems(title) for title in titles]
+    holders = Counter(word for found in held for word in found)
+    weight = {w: math.log((len(titles) + 1) / (holders[w] + 0.5)) for w in words}
+    total = sum(weight.values())
+    return np.array([sum(weight[w] for w in found) / total for found in held], dtype=np.float32)
+
+
+def _stems(title: Title) -> set[str]:
+    text = " ".join(
+        (title.title, *title.alt_titles, *title.keywords, *title.directors, *title.cast)
+    )
+    return {_stem(w) for w in _WORD.findall(f"{text} {title.synopsis}".casefold())}
 
 
 @dataclass(frozen=True)

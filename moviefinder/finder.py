@@ -13,10 +13,15 @@ from moviefinder.availability import Availability, RegionView
 from moviefinder.catalog import Catalog, Title, franchise_key
 from moviefinder.embed import Encoder
 from moviefinder.errors import QueryError
-from moviefinder.explain import Explanation, explain_match, taste_neighbours
+from moviefinder.explain import Explanation, explain_match, taste_neighbours, word_match
 from moviefinder.query import Filters, Hints
 from moviefinder.taste import Taste
 
+#: The candidates (best by meaning) whose wording is compared with the query's, and what a
+#: title holding all of the query's distinctive words gains: measured on real requests, the
+#: share of MRR it adds grows up to a weight of ~1.5 (README, Search quality).
+WORD_POOL: Final = 200
+WORD_WEIGHT: Final = 1.0
 #: How many candidates per shown result diversification may choose from.
 POOL_FACTOR: Final = 5
 
@@ -64,6 +69,19 @@ class Match:
     availability: Availability | None = None
     liked: tuple[tuple[str, float], ...] = ()
     disliked: tuple[tuple[str, float], ...] = ()
+    #: What the query's own words added to the query score (:func:`explain.word_match`).
+    word_score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Every title's score for one query under one view, and what went into it."""
+
+    scores: np.ndarray
+    #: The word match added to each title's query score (0 outside the best candidates).
+    words: np.ndarray
+    #: The titles the view shows (None: all).
+    shown: np.ndarray | None
 
 
 @dataclass(frozen=True)
@@ -86,13 +104,13 @@ class Finder:
         return rank.cosine_scores(self.matrix, self.encoder.encode(cleaned))
 
     def ask(self, query: str, view: View = DEFAULT_VIEW) -> list[Match]:
-        """The best titles for QUERY: score = (1 − w)·query + w·taste, shown as VIEW says
+        """The best titles for QUERY, scored as :meth:`scored` says and shown as VIEW says
         (see :class:`View`: limit, filters, taste weight, watched, region, diversity).
 
         Raises:
             QueryError: the query is empty.
         """
-        return self._ranked(self.query_scores([query])[0], query, view, ())
+        return self._ranked(self.query_scores([query])[0], query, view, (), words=True)
 
     def similar(self, row: int, view: View = DEFAULT_VIEW) -> list[Match]:
         """The titles nearest to catalogue ROW (itself and its franchise left out)."""
@@ -102,17 +120,46 @@ class Finder:
         titles = self.catalog.columns["title"]
         same = [i for i in range(len(titles)) if i == row or franchise_key(titles[i]) == key]
         described = " ".join((*source.genres, *source.keywords))
-        return self._ranked(scores, described, view, same)
+        return self._ranked(scores, described, view, same, words=False)
 
-    def standing(self, row: int, query: str, view: View = DEFAULT_VIEW) -> tuple[float, float, int]:
-        """ROW's query score, blended score and rank for QUERY: among the titles VIEW would
+    def scored(
+        self,
+        query_scores: np.ndarray,
+        query: str | None,
+        view: View = DEFAULT_VIEW,
+        exclude: Sequence[int] = (),
+    ) -> Scored:
+        """Every title's score: score = (1 − w)·(query + words) + w·taste + hints, where
+        *words* is how much of QUERY's distinctive wording a title holds (weighted by
+        :data:`WORD_WEIGHT`), measured among the :data:`WORD_POOL` best candidates that VIEW
+        shows and 0 elsewhere; QUERY None (a `similar` search) leaves words out."""
+        shown = self._mask(view, len(query_scores), exclude)
+        words = np.zeros(len(query_scores), dtype=np.float32)
+        if query is not None:
+            pool = rank.top_k(self._blended(query_scores, view), WORD_POOL, shown)
+            candidates = [self.catalog.title(int(row)) for row in pool]
+            words[pool] = WORD_WEIGHT * word_match(query, candidates)
+        return Scored(self._blended(query_scores + words, view), words, shown)
+
+    def standing(
+        self, row: int, query: str, view: View = DEFAULT_VIEW
+    ) -> tuple[float, float, float, int]:
+        """ROW's query score, word score, score and rank for QUERY: among the titles VIEW would
         show when ROW is one of them, else among all titles."""
         query_scores = self.query_scores([query])[0]
-        scores = self._blended(query_scores, view)
-        mask = self._mask(view, len(scores), ())
-        shown = mask if mask is not None and mask[row] else None
-        position = rank.rank_of(scores, np.array([row]), shown)
-        return float(query_scores[row]), float(scores[row]), int(position or 0)
+        scored = self.scored(query_scores, query, view)
+        if scored.shown is not None and not scored.shown[row]:  # hidden: among all titles
+            everything = View(
+                taste_weight=view.taste_weight, hints=view.hints, include_watched=True
+            )
+            scored = self.scored(query_scores, query, everything)
+        position = rank.rank_of(scored.scores, np.array([row]), scored.shown)
+        return (
+            float(query_scores[row]),
+            float(scored.words[row]),
+            float(scored.scores[row]),
+            int(position or 0),
+        )
 
     def hidden_because(self, row: int, view: View = DEFAULT_VIEW) -> list[str]:
         """Why ROW would not be shown under VIEW (empty: it would be)."""
@@ -167,12 +214,16 @@ class Finder:
         return mask
 
     def _ranked(
-        self, query_scores: np.ndarray, query: str, options: View, exclude: Sequence[int]
+        self,
+        query_scores: np.ndarray,
+        query: str,
+        options: View,
+        exclude: Sequence[int],
+        words: bool,
     ) -> list[Match]:
-        scores = self._blended(query_scores, options)
-        pool = rank.top_k(
-            scores, options.limit * POOL_FACTOR, self._mask(options, len(scores), exclude)
-        )
+        scored = self.scored(query_scores, query if words else None, options, exclude)
+        scores = scored.scores
+        pool = rank.top_k(scores, options.limit * POOL_FACTOR, scored.shown)
         titles = self.catalog.columns["title"]
         keys = [franchise_key(titles[int(row)]) for row in pool]
         groups = np.unique(np.array(keys, dtype=object), return_inverse=True)[1]
@@ -195,6 +246,7 @@ class Finder:
                     else options.region.best.get(int(row)),
                     liked=liked,
                     disliked=disliked,
+                    word_score=float(scored.words[row]),
                 )
             )
         return matches

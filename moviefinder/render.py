@@ -71,13 +71,18 @@ def _short_why(match: Match) -> str:
 
 
 def _full_why(match: Match, taste_weight: float | None, region: RegionView | None) -> None:
+    query = f"query {match.query_score:.3f} + words {match.word_score:.3f}"
     if taste_weight is None or match.taste_score is None:
-        sum_ = f"{match.score:.3f} = query {match.query_score:.3f}"
+        sum_, total = f"{match.score:.3f} = {query}", match.query_score + match.word_score
     else:
         sum_ = (
-            f"{match.score:.3f} = {1 - taste_weight:.2f}·query {match.query_score:.3f}"
+            f"{match.score:.3f} = {1 - taste_weight:.2f}·({query})"
             f" + {taste_weight:.2f}·taste {match.taste_score:.3f}"
         )
+        total = (1 - taste_weight) * (match.query_score + match.word_score)
+        total += taste_weight * match.taste_score
+    if abs(match.score - total) >= 0.0005:  # what the hints of a long query added or took
+        sum_ += f" {match.score - total:+.3f} hints"
     _out.print(f"[bold]{match.rank}. {escape(match.title.title)}[/] — score {sum_}", markup=True)
     _out.print(f"   query words: {match.why.summary()}")
     for label, group in (("pulled up by", match.liked), ("pushed down by", match.disliked)):
@@ -109,6 +114,7 @@ def match_dict(match: Match, region: RegionView | None = None) -> dict[str, obje
         "genres": list(t.genres),
         "score": round(match.score, 4),
         "query_score": round(match.query_score, 4),
+        "word_score": round(match.word_score, 4),
         "taste_score": None if match.taste_score is None else round(match.taste_score, 4),
         "watched": match.watched,
         "why": _short_why(match),
@@ -188,11 +194,12 @@ def matches(
             _full_why(m, taste_weight, region)
     if taste_weight is None:
         _out.print(
-            "score = query match (no viewing history imported, so taste is off)", style="dim"
+            "score = query match + words (no viewing history imported, so taste is off)",
+            style="dim",
         )
     else:
         _out.print(
-            f"score = {1 - taste_weight:.2f}·query + {taste_weight:.2f}·taste; "
+            f"score = {1 - taste_weight:.2f}·(query + words) + {taste_weight:.2f}·taste; "
             "watched titles hidden (--include-watched shows them)",
             style="dim",
         )
@@ -361,7 +368,7 @@ def explanation(
     watched: bool,
     taste_score: float | None,
     neighbours: tuple[list[tuple[int, float]], list[tuple[int, float]]] | None,
-    standing: tuple[float, float, int] | None,
+    standing: tuple[float, float, float, int] | None,
     hidden: Sequence[str],
     catalog: Catalog,
     parsed: ParsedQuery | None = None,
@@ -408,11 +415,12 @@ def explanation(
                 near = ", ".join(f"{catalog.title(r).title} ({s:.2f})" for r, s in group)
                 _out.print(f"  {label}: {near}")
     if standing is not None:
-        query_score, score, position = standing
+        query_score, word_score, score, position = standing
         if parsed is not None:
             _reading(parsed)
         _out.print(
-            f"For the query: query score {query_score:.3f}, score {score:.3f}, rank {position}."
+            f"For the query: query score {query_score:.3f}, words {word_score:.3f}, "
+            f"score {score:.3f}, rank {position}."
         )
     if hidden:
         _out.print("[yellow]It would be hidden:[/] " + escape("; ".join(hidden)), markup=True)

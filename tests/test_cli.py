@@ -71,7 +71,7 @@ def test_ask_json_keys_and_order(bundled: Path, capsys: pytest.CaptureFixture[st
     } <= set(first)
     assert first["id"] == "t:4" and first["type"] == "movie" and first["year"] == 2010
     assert first["taste_score"] is None
-    assert first["score"] == first["query_score"]
+    assert first["score"] == pytest.approx(first["query_score"] + first["word_score"], abs=1e-4)
 
 
 def test_empty_query_is_one_line_exit_1(bundled: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from moviefinder.catalog import Catalog
+from moviefinder.catalog import Catalog, Title
 from moviefinder.errors import QueryError
-from moviefinder.explain import Explanation, content_words, explain_match
-from moviefinder.finder import Finder, View
+from moviefinder.explain import Explanation, content_words, explain_match, word_match
+from moviefinder.finder import WORD_WEIGHT, Finder, View
 from moviefinder.query import Filters
 from moviefinder.store import refresh
 from tests.conftest import FakeEncoder
@@ -21,7 +21,8 @@ def test_ask_ranks_keyword_matches_first(finder: Finder) -> None:
     results = finder.ask("vikings fight for king alfred", View(limit=3))
     assert results[0].title.title == "The Last Kingdom"
     assert [m.rank for m in results] == [1, 2, 3]
-    assert results[0].score == results[0].query_score
+    assert results[0].score == pytest.approx(results[0].query_score + results[0].word_score)
+    assert results[0].word_score == pytest.approx(WORD_WEIGHT)  # it holds every query word
     assert results[0].taste_score is None
     assert results[0].score >= results[1].score >= results[2].score
 
@@ -72,3 +73,24 @@ def test_one_title_per_franchise(encoder: FakeEncoder) -> None:
     finder = Finder(catalog, refresh(catalog, encoder, None)[0].matrix, encoder)
     shown = [m.title.title for m in finder.ask("boxer philadelphia", View(limit=3))]
     assert len(shown) == 3 and sum(t.startswith("Rocky") for t in shown) == 1
+
+
+def test_word_match_weighs_the_rare_query_words() -> None:
+    alfred = Title(id="a", title="The Last Kingdom", type="series", keywords=("King Alfred",))
+    canute = Title(id="b", title="Vikings: Valhalla", type="series", keywords=("King Canute",))
+    outlaw = Title(id="c", title="Outlaw King", type="movie", synopsis="A Scottish king rebels.")
+    shares = word_match("King Alfred", [alfred, canute, outlaw]).tolist()
+    # "king" is held by all three (weight log(4/3.5)), "alfred" by one (log(4/1.5))
+    assert shares == pytest.approx([1.0, 0.12, 0.12], abs=0.005)
+    assert word_match("the and of", [alfred]).tolist() == [0.0]  # stopwords only
+    assert word_match("Alfred fights", [canute]).tolist() == [0.0]
+
+
+def test_words_count_only_among_candidates_and_not_for_similar(finder: Finder) -> None:
+    query = "vikings fight for king alfred"
+    scored = finder.scored(finder.query_scores([query])[0], query, View())
+    assert scored.words.max() == pytest.approx(WORD_WEIGHT)
+    assert scored.scores == pytest.approx(finder.query_scores([query])[0] + scored.words)
+    hidden = View(filters=Filters(kind="movie"))  # The Last Kingdom is a series
+    assert finder.scored(finder.query_scores([query])[0], query, hidden).words[0] == 0.0
+    assert all(m.word_score == 0.0 for m in finder.similar(0, View(limit=3)))

@@ -99,7 +99,7 @@ def test_finder_hides_watched_and_blends(catalog: Catalog, matrix: np.ndarray) -
     blended = finder.ask("space rocket", View(limit=5, taste_weight=0.5))
     for m in blended:
         assert m.score == pytest.approx(
-            0.5 * m.query_score + 0.5 * (m.taste_score or 0.0), abs=1e-6
+            0.5 * (m.query_score + m.word_score) + 0.5 * (m.taste_score or 0.0), abs=1e-6
         )
 
 
@@ -129,7 +129,7 @@ def test_ask_with_history_hides_watched_and_shows_taste(
     assert all(r["taste_score"] is not None and not r["watched"] for r in rows)
     assert run(["ask", "space rocket", "--include-watched", "-n", "1"]) == 0
     out = capsys.readouterr().out
-    assert "Space Dogs (watched)" in out and "0.70·query + 0.30·taste" in out
+    assert "Space Dogs (watched)" in out and "0.70·(query + words) + 0.30·taste" in out
     assert run(["ask", "space", "--taste-weight", "2"]) == 2
 
 
