@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, settings
 
 from moviefinder import paths, store
 from moviefinder.catalog import Catalog, Title
@@ -19,6 +20,19 @@ from moviefinder.translation import LEXICON_FILE
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data"
+
+
+#: The fuzz tests' settings: 1,000 generated cases per target (README, Robustness). The autouse
+#: `home` fixture only sets an environment variable, so sharing it across cases is harmless.
+FUZZ = settings(
+    max_examples=1000,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
 
 
 class FakeEncoder:

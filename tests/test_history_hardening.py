@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from moviefinder import history, paths
@@ -38,21 +38,11 @@ from moviefinder.history import (
     read_export,
     split_title,
 )
-from tests.conftest import REPO, SHARED
+from tests.conftest import FUZZ, REPO, SHARED
 
 HISTORIES = SHARED / "histories"
 T = TypeVar("T")
 
-FUZZ = settings(
-    max_examples=1000,
-    deadline=None,
-    # The autouse `home` fixture only sets an environment variable: sharing it is harmless.
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-    ],
-)
 
 SIMPLE_HEADER = "Title,Date"
 ACTIVITY_HEADER = (

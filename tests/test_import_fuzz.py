@@ -19,7 +19,7 @@ from typing import Any, TypeAlias
 
 import pyarrow as pa
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from moviefinder import library, paths, store
@@ -35,14 +35,7 @@ from moviefinder.importers import (
     read_catalog_file,
     tmdb5000,
 )
-from tests.conftest import REPO, FakeEncoder
-
-FUZZ = settings(
-    max_examples=1000,
-    deadline=None,
-    # The autouse `home` fixture only sets an environment variable: sharing it is harmless.
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+from tests.conftest import FUZZ, REPO, FakeEncoder
 
 NETFLIX_HEADER = [
     "show_id", "type", "title", "director", "cast", "country", "date_added", "release_year",

@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from moviefinder.catalog import Catalog, title_text
@@ -24,14 +24,7 @@ from moviefinder.query import (
     read_query,
 )
 from moviefinder.translation import detect_language, render_query
-from tests.conftest import TITLES, FakeEncoder
-
-FUZZ = settings(
-    max_examples=1000,
-    deadline=None,
-    # The autouse `home` fixture only sets an environment variable: sharing it is harmless.
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+from tests.conftest import FUZZ, TITLES, FakeEncoder
 
 #: Pieces of queries people type, and pieces that look like what the reader looks for.
 WORDS = [
