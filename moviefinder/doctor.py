@@ -9,14 +9,14 @@ never deleted: its check names the command that makes it again. The TMDB key is 
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from moviefinder import paths
 from moviefinder.config import Settings
-from moviefinder.errors import MovieFinderError
+from moviefinder.errors import MovieFinderError, one_line
+from moviefinder.files import discard
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ def _cache_checks(fix: bool) -> Iterator[Check]:
 def _removed(subject: str, problem: str, folder: Path, fix: bool) -> Check:
     """A damaged derived FOLDER: removed with FIX, else the command that removes it."""
     if fix:
-        shutil.rmtree(folder, ignore_errors=True)
+        discard(folder)
         if not folder.exists():
             return Check(subject, False, problem, "removed; made again on next use", True)
     return Check(subject, False, problem, "run `moviefinder doctor --fix` (it is made again)")
@@ -232,10 +232,10 @@ def _history_checks(fix: bool) -> Iterator[Check]:
             subject = f"history {matches}"
             if fix:
                 matches.unlink(missing_ok=True)
-                yield Check(subject, False, _one_line(exc), "removed; made again on next use", True)
+                yield Check(subject, False, one_line(exc), "removed; made again on next use", True)
             else:
                 yield Check(
-                    subject, False, _one_line(exc), "run `moviefinder doctor --fix` (remade)"
+                    subject, False, one_line(exc), "run `moviefinder doctor --fix` (remade)"
                 )
         else:
             yield Check(f"history {matches}", True, "title matches cache readable")
@@ -268,7 +268,7 @@ def _lock_checks() -> Iterator[Check]:
         yield Check(subject, True, f"held by {who}, which is changing the data directory")
         return
     except OSError as exc:
-        yield Check(subject, False, f"cannot be taken ({_one_line(exc)})", f"check {path}")
+        yield Check(subject, False, f"cannot be taken ({one_line(exc)})", f"check {path}")
         return
     probe.release()
     yield Check(subject, True, "free")
@@ -278,7 +278,3 @@ def _matches(path: Path) -> None:
     cached = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(cached, dict) or not isinstance(cached["ids"], dict):
         raise ValueError("not a matches cache")
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__

@@ -13,6 +13,11 @@ class ExitStatus(IntEnum):
     USAGE = 2
 
 
+def one_line(exc: BaseException) -> str:
+    """EXC's message on one line (some libraries' messages span several), or its kind."""
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
 class MovieFinderError(Exception):
     """A problem the user can act on; the CLI prints it as one line and exits 1."""
 

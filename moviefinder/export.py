@@ -197,11 +197,6 @@ def check_export(folder: Path, source: Path | None) -> tuple[bool, str]:
     return True, f"parity {worst:.5f} on {len(PROBE_TEXTS)} probe texts{note}"
 
 
-def remove_export(folder: Path) -> None:
-    """Delete the export in FOLDER (it is made again on next use)."""
-    shutil.rmtree(folder, ignore_errors=True)
-
-
 def _probe_vectors(manifest: dict[str, Any]) -> np.ndarray | None:
     geometry = _geometry(manifest)
     try:

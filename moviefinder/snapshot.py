@@ -28,7 +28,7 @@ import numpy as np
 
 from moviefinder import paths
 from moviefinder.catalog import FIELD_NAMES, Catalog
-from moviefinder.errors import StoreError
+from moviefinder.errors import StoreError, one_line
 from moviefinder.files import replace_dir, staging_dir
 
 FORMAT: Final = 3
@@ -222,7 +222,7 @@ def verify(name: str) -> str | None:
     except Damaged as exc:
         return str(exc)
     except Exception as exc:  # as in load: whatever np.load or a damaged stamp raises
-        return f"{folder}: {' '.join(str(exc).split()) or type(exc).__name__}"
+        return f"{folder}: {one_line(exc)}"
     return None
 
 

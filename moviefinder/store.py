@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from moviefinder.catalog import FIELD_NAMES, TITLE_TYPES, Catalog, title_text
 from moviefinder.embed import Encoder, encode_batched
-from moviefinder.errors import StoreError
+from moviefinder.errors import StoreError, one_line
 from moviefinder.files import atomic_file
 
 FORMAT_VERSION: Final = "1"
@@ -95,13 +95,8 @@ def _read_table(path: Path, what: str, remedy: str) -> pa.Table:
         return pq.ParquetFile(path, page_checksum_verification=True).read()
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise StoreError(
-            f"The {what} at {path} is unreadable ({_one_line(exc)}) — {remedy}."
+            f"The {what} at {path} is unreadable ({one_line(exc)}) — {remedy}."
         ) from None
-
-
-def _one_line(exc: BaseException) -> str:
-    """EXC's message on one line (some libraries' messages span several)."""
-    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def write_titles(catalog: Catalog, path: Path) -> None:

@@ -9,7 +9,6 @@ required value or a value of the wrong kind is skipped and reported with its lin
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields
 from pathlib import Path
@@ -21,6 +20,7 @@ from moviefinder.importers import (
     Imported,
     check_file,
     not_utf8,
+    number,
     open_text,
     read_csv_rows,
     storable,
@@ -64,13 +64,10 @@ def _value(key: str, value: Any) -> Any:
             raise ValueError(f"{key} must be between 0 and {MAX_WHOLE}, not {_shown(value)}")
         return whole
     if key in _FLOATS:
-        try:
-            number = float(str(value))
-        except ValueError:
-            number = math.nan
-        if not math.isfinite(number):
+        finite = number(str(value))
+        if finite is None:
             raise ValueError(f"{key} must be a number, not {_shown(value)}")
-        return number
+        return finite
     if key == "netflix_original":
         if isinstance(value, bool):
             return value
