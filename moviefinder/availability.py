@@ -8,17 +8,17 @@ means *unknown*, not unavailable.
 
 from __future__ import annotations
 
-import csv
+import calendar
 import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from pathlib import Path
 from typing import Final
 
-from moviefinder.catalog import Catalog, TitleType
+from moviefinder.catalog import Catalog
 from moviefinder.errors import InputError, MovieFinderError
 from moviefinder.files import atomic_file
 
@@ -26,17 +26,31 @@ EVERY_REGION: Final = "*"
 SOURCE_LABELS: Final = {
     "netflix-top10-nl-weekly": "NL top 10",
     "netflix-top10-nl-daily": "NL top 10",
+    "netflix-engagement": "Netflix report",
+    "unogs-nl": "uNoGS NL list",
     "netflix-original": "Netflix original",
     "justwatch-2023": "JustWatch US list",
     "tmdb-watch-providers": "TMDB/JustWatch",
+    "your-history": "your history",
 }
-#: Evidence older than this many days is shown as stale.
+#: The source of evidence from the user's own viewing history.
+HISTORY_SOURCE: Final = "your-history"
+#: Evidence last seen more than this many days ago is shown as stale, and after
+#: :data:`OLD_AFTER_DAYS` as old: the title may have left since. Netflix's reports come out
+#: half a year after the half-year they cover, so their latest is always months old.
 STALE_AFTER_DAYS: Final = 365
+OLD_AFTER_DAYS: Final = 3 * 365
 
 
 @dataclass(frozen=True)
 class Availability:
-    """One piece of evidence that a title was on a service in a region."""
+    """One piece of evidence that a title was on a service in a region.
+
+    Age never hides a title and never changes its score: only positive evidence exists (no
+    list says a title left), so a title last seen in 2021 may still be there. The age is
+    shown instead — current, stale (over a year) or old (over three years) — and among a
+    title's records the freshest is the one shown.
+    """
 
     id: str
     region: str
@@ -45,16 +59,28 @@ class Availability:
     first_seen: str
     last_seen: str
 
+    def seen(self) -> date:
+        """The last day the evidence covers (a year or month counts to its end)."""
+        parts = [int(p) for p in self.last_seen.split("-")]
+        year, month = parts[0], parts[1] if len(parts) > 1 else 12
+        day = parts[2] if len(parts) > 2 else calendar.monthrange(year, month)[1]
+        return date(year, month, day)
+
+    def age(self, today: date) -> str:
+        """ "current", "stale" or "old"."""
+        days = (today - self.seen()).days
+        return (
+            "current" if days <= STALE_AFTER_DAYS else "stale" if days <= OLD_AFTER_DAYS else "old"
+        )
+
     def is_stale(self, today: date) -> bool:
-        year, month, day = [*self.last_seen.split("-"), "12", "28"][:3]
-        seen = date(int(year), int(month), min(int(day), 28))
-        return (today - seen).days > STALE_AFTER_DAYS
+        return self.age(today) != "current"
 
     def describe(self, today: date) -> str:
-        """Short, for a table cell: "NL top 10, 2021-07 (stale)"."""
+        """Short, for a table cell: "NL top 10, 2021-07 (old)"."""
         label = SOURCE_LABELS.get(self.source, self.source)
-        stale = " (stale)" if self.is_stale(today) else ""
-        return f"{label}, {self.last_seen[:7]}{stale}"
+        age = self.age(today)
+        return f"{label}, {self.last_seen[:7]}" + ("" if age == "current" else f" ({age})")
 
 
 def write_availability(records: Iterable[Availability], path: Path) -> None:
@@ -109,7 +135,7 @@ def _record(value: object) -> Availability:
         raise TypeError("every field must be text")
     if not (_DAY.fullmatch(record.first_seen) and _DAY.fullmatch(record.last_seen)):
         raise ValueError("dates must be YYYY, YYYY-MM or YYYY-MM-DD")
-    record.is_stale(date.today())  # a month 13 or a day 32 fails here, not while rendering
+    record.seen()  # a month 13 or a day 32 fails here, not while rendering
     return record
 
 
@@ -124,38 +150,49 @@ def _remedy(path: Path) -> str:
     if shipped:
         return "reinstall moviefinder"
     return (
-        "delete it (availability is then unknown) and run "
-        f"`moviefinder catalog sync --name {path.parent.name}` to fetch it again"
+        "delete it (availability is then unknown) and add it again with "
+        f"`moviefinder catalog evidence FILE --catalog {path.parent.name}` or "
+        f"`moviefinder catalog sync --name {path.parent.name}`"
     )
 
 
 @dataclass(frozen=True)
 class RegionView:
-    """The best evidence per catalogue row for one region."""
+    """The evidence per catalogue row for one region: all of it, freshest first, and the
+    freshest alone (``best``)."""
 
     region: str
     best: dict[int, Availability]
+    evidence: dict[int, tuple[Availability, ...]] = field(default_factory=dict)
 
     @property
     def has_evidence(self) -> bool:
-        return any(r.region != EVERY_REGION for r in self.best.values())
+        """Whether the catalogue lists evidence for the region itself (every-region records and
+        the user's own history do not count: without a list, nothing is filtered)."""
+        return any(
+            r.region != EVERY_REGION and r.source != HISTORY_SOURCE
+            for group in self.evidence.values()
+            for r in group
+        )
+
+
+def _freshness(record: Availability) -> tuple[date, bool]:
+    return record.seen(), record.region != EVERY_REGION
 
 
 def for_region(records: Sequence[Availability], catalog: Catalog, region: str) -> RegionView:
-    """Evidence for REGION (its own records and every-region ones), latest first per title."""
+    """Evidence for REGION (its own records and every-region ones), freshest first per title
+    (on a tie, the region's own record first)."""
     row_of = {id_: row for row, id_ in enumerate(catalog.columns["id"])}
-    best: dict[int, Availability] = {}
+    found: dict[int, list[Availability]] = defaultdict(list)
     for record in records:
         row = row_of.get(record.id)
-        if row is None or record.region not in (region, EVERY_REGION):
-            continue
-        known = best.get(row)
-        if known is None or (record.region != EVERY_REGION, record.last_seen) > (
-            known.region != EVERY_REGION,
-            known.last_seen,
-        ):
-            best[row] = record
-    return RegionView(region, best)
+        if row is not None and record.region in (region, EVERY_REGION):
+            found[row].append(record)
+    evidence = {
+        row: tuple(sorted(group, key=_freshness, reverse=True)) for row, group in found.items()
+    }
+    return RegionView(region, {row: group[0] for row, group in evidence.items()}, evidence)
 
 
 def evidence_counts(records: Iterable[Availability], catalog: Catalog) -> dict[str, dict[str, int]]:
@@ -171,34 +208,22 @@ def evidence_counts(records: Iterable[Availability], catalog: Catalog) -> dict[s
     }
 
 
+def evidence_titles(records: Iterable[Availability], catalog: Catalog) -> dict[str, int]:
+    """Distinct catalogue titles with any evidence for each region, every-region evidence
+    included: {"NL": 6400, "US": 6200, "*": 4800}."""
+    ids = set(catalog.columns["id"])
+    seen: dict[str, set[str]] = defaultdict(set)
+    for record in records:
+        if record.id in ids:
+            seen[record.region].add(record.id)
+    everywhere = seen.get(EVERY_REGION, set())
+    return {
+        region: len(titles | everywhere) if region != EVERY_REGION else len(titles)
+        for region, titles in sorted(seen.items())
+    }
+
+
 # --- evidence for the default catalogue ------------------------------------------------------
-
-
-def top10_records(catalog: Catalog, weekly: Path, daily: Path) -> list[Availability]:
-    """Netflix's NL top-10 lists → NL records (positive evidence: what was in a top 10)."""
-    from moviefinder.matching import Matcher  # only the catalogue build needs matching
-
-    matcher = Matcher(catalog)
-    seen: dict[tuple[str, str], list[str]] = {}
-
-    def note(name: str, kind: TitleType, source: str, day: str) -> None:
-        found = matcher.match(name.strip(), kind=kind)
-        if found.row is not None:
-            seen.setdefault((str(catalog.columns["id"][found.row]), source), []).append(day)
-
-    with weekly.open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle, delimiter="\t"):
-            kind: TitleType = "series" if row["category"].strip() == "TV" else "movie"
-            note(row["show_title"], kind, "netflix-top10-nl-weekly", row["week"].strip())
-    with daily.open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            listed: TitleType = "series" if row["list"].strip() == "series" else "movie"
-            note(row["name"], listed, "netflix-top10-nl-daily", row["first_seen"].strip())
-            note(row["name"], listed, "netflix-top10-nl-daily", row["last_seen"].strip())
-    return [
-        Availability(id_, "NL", "netflix", source, min(days), max(days))
-        for (id_, source), days in seen.items()
-    ]
 
 
 def catalogue_records(catalog: Catalog, noted_on: str) -> list[Availability]:

@@ -22,19 +22,35 @@ from pathlib import Path
 from typing import Final
 
 from moviefinder import availability, paths, store
+from moviefinder.availability import Availability
 from moviefinder.catalog import Catalog, Title, normalise_title
 from moviefinder.embed import PACKAGED_MODEL, load_encoder
 from moviefinder.errors import InputError
 from moviefinder.importers.justwatch import read_justwatch
 from moviefinder.importers.netflix_titles import read_netflix_titles
+from moviefinder.importers.tmdb5000 import read_tmdb5000
+from moviefinder.listing_match import ListingMatcher, evidence_from, title_key
+from moviefinder.netflix_lists import (
+    Listing,
+    read_daily_top10,
+    read_engagement,
+    read_unogs,
+    read_weekly_top10,
+    undubbed,
+)
 
 NOTES_FILE: Final = "notes.jsonl"
 #: When our notes (and so their Netflix-original flags) were last reviewed: the originals' date.
 NOTES_REVIEWED: Final = "2026-11-23"
-WEEKLY_TOP10: Final = "availability/nl_top10_weekly_2021_2022.tsv"
+WEEKLY_TOP10: Final = "availability/nl_top10_weekly_2021_2022-11.tsv"
 DAILY_TOP10: Final = "availability/nl_top10_daily_2025_2026.csv"
+ENGAGEMENT: Final = "availability/netflix_engagement_2023_2025.csv"
+UNOGS: Final = "availability/unogs_flixgem_2021_nl.csv"
 JUSTWATCH_FILE: Final = "catalogs/netflix_justwatch_2023_titles.csv"
 NETFLIX_FILE: Final = "catalogs/netflix_titles.csv"
+TMDB_FILE: Final = "catalogs/tmdb_5000_movies.csv"
+#: Titles of the engagement reports released in or after this year join the catalogue.
+NEW_SINCE: Final = 2022
 #: Series in the Kaggle Netflix list carry the year of their latest season, not their first.
 SERIES_YEAR_SLACK: Final = 15
 
@@ -173,13 +189,228 @@ def apply_notes(titles: list[Title], notes: Iterable[Note]) -> list[Title]:
     return out
 
 
+@dataclass(frozen=True)
+class Lists:
+    """Netflix's lists, read once: engagement reports, NL top 10s, the uNoGS NL snapshot."""
+
+    engagement: list[Listing]
+    weekly: list[Listing]
+    daily: list[Listing]
+    unogs: list[Listing]
+
+    @classmethod
+    def read(cls, shared: Path) -> Lists:
+        return cls(
+            read_engagement(shared / ENGAGEMENT),
+            read_weekly_top10(shared / WEEKLY_TOP10),
+            read_daily_top10(shared / DAILY_TOP10),
+            read_unogs(shared / UNOGS),
+        )
+
+    def all(self) -> list[Listing]:
+        return [*self.engagement, *self.weekly, *self.daily, *self.unogs]
+
+
+@dataclass(frozen=True)
+class Build:
+    """The default catalogue's titles and evidence, and what building them did."""
+
+    titles: list[Title]
+    evidence: list[Availability]
+    merged: int
+    added: dict[str, int]
+
+
 def default_titles(shared: Path, notes: Path) -> list[Title]:
-    """Every title of the two shared Netflix catalogues, merged, with our notes applied."""
+    """Every title of the default catalogue, with our notes applied (see :func:`build`)."""
+    return build_default(shared, notes).titles
+
+
+def build_default(shared: Path, notes_path: Path) -> Build:
+    """The two shared Netflix catalogues merged; duplicates folded into one entry; every title
+    of the engagement reports released since :data:`NEW_SINCE` and of the NL daily top 10 that
+    is missing, added; our notes applied; hours viewed attached; evidence from every list."""
+    notes = read_notes(notes_path)
+    lists = Lists.read(shared)
     titles = merge(
         list(read_justwatch(shared / JUSTWATCH_FILE).titles),
         list(read_netflix_titles(shared / NETFLIX_FILE).titles),
     )
-    return apply_notes(titles, read_notes(notes))
+    titles, merged = fold_duplicates(titles, lists.engagement, {n.id for n in notes})
+    recent = [t for t in lists.engagement if t.year is not None and t.year >= NEW_SINCE]
+    from_reports = missing_titles(titles, recent, {})
+    titles = sorted([*titles, *from_reports], key=lambda t: t.id)
+    known = {t.tmdb_id: t for t in read_tmdb5000(shared / TMDB_FILE).titles if t.tmdb_id}
+    lists = replace(lists, daily=dated_by_tmdb(lists.daily, known))
+    from_daily = missing_titles(titles, lists.daily, known)
+    titles = sorted([*titles, *from_daily], key=lambda t: t.id)
+    titles = with_hours(apply_notes(titles, notes), lists.engagement)
+    catalog = Catalog.of(paths.DEFAULT_CATALOG, titles)
+    evidence = evidence_from(catalog, lists.all()) + availability.catalogue_records(
+        catalog, NOTES_REVIEWED
+    )
+    added = {"engagement reports": len(from_reports), "NL daily top 10": len(from_daily)}
+    return Build(titles, evidence, merged, added)
+
+
+def _primary(group: list[Title], noted: set[str]) -> Title:
+    """Which of several entries of one title keeps its id: ours noted, then JustWatch's, then
+    the most voted."""
+    return min(
+        group,
+        key=lambda t: (t.id not in noted, not t.id.startswith("jw:"), -(t.imdb_votes or 0), t.id),
+    )
+
+
+def fold_duplicates(
+    titles: list[Title], engagement: list[Listing], noted: set[str]
+) -> tuple[list[Title], int]:
+    """One title, one entry: entries that another's other title, a dubbed-version tag or an
+    engagement report's original-language title shows to be one title are folded into one.
+
+    Returns the titles and how many entries were folded away.
+    """
+    by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, t in enumerate(titles):
+        by_key[(title_key(t.title), t.type)].append(i)
+    parent = list(range(len(titles)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(a: int, b: int) -> None:
+        first, second = titles[a], titles[b]
+        if a != b and (_year_fits(first, second) or _year_fits(second, first)):
+            parent[root(b)] = root(a)
+
+    for i, t in enumerate(titles):
+        for other in t.alt_titles:
+            for j in by_key.get((title_key(other), t.type), ()):
+                join(i, j)
+        if undubbed(t.title) != t.title.strip():
+            for j in by_key.get((title_key(t.title), t.type), ()):
+                join(j, i)
+    for listing in engagement:
+        if not listing.original_title:
+            continue
+        english = by_key.get((title_key(listing.name), listing.kind), [])
+        original = by_key.get((title_key(listing.original_title), listing.kind), [])
+        if len(english) == 1 and len(original) == 1:
+            join(english[0], original[0])
+    groups: dict[int, list[Title]] = defaultdict(list)
+    for i, t in enumerate(titles):
+        groups[root(i)].append(t)
+    out = [_fold(group, _primary(group, noted)) for group in groups.values()]
+    return sorted(out, key=lambda t: t.id), len(titles) - len(out)
+
+
+def _fold(group: list[Title], primary: Title) -> Title:
+    """PRIMARY with the facts it lacks from the rest of GROUP, and their names as other titles."""
+    folded = primary
+    for t in group:
+        if t is primary:
+            continue
+        names = (*folded.alt_titles, t.title, *t.alt_titles)
+        folded = replace(
+            folded,
+            alt_titles=tuple(
+                n
+                for n in dict.fromkeys(names)
+                if normalise_title(n) != normalise_title(folded.title)
+            ),
+            runtime=folded.runtime or t.runtime,
+            seasons=folded.seasons or t.seasons,
+            genres=tuple(dict.fromkeys((*folded.genres, *t.genres))),
+            countries=folded.countries or t.countries,
+            directors=folded.directors or t.directors,
+            cast=folded.cast or t.cast,
+            imdb_id=folded.imdb_id or t.imdb_id,
+        )
+    return folded
+
+
+def _slug(listing: Listing) -> str:
+    words = normalise_title(listing.name).replace(" ", "-")[:60].strip("-") or "untitled"
+    kind = "tv" if listing.kind == "series" else "film"
+    return f"nf:{kind}-{words}" + (f"-{listing.year}" if listing.year else "")
+
+
+def _confirmed(listing: Listing, tmdb: dict[int, Title]) -> Title | None:
+    """TMDB's own entry for LISTING's reference, if it names the same title."""
+    found = tmdb.get(listing.tmdb_id or -1)
+    if found is None or title_key(found.title) != title_key(listing.name):
+        return None
+    return found
+
+
+def dated_by_tmdb(listings: list[Listing], tmdb: dict[int, Title]) -> list[Listing]:
+    """LISTINGS with the release year of those whose TMDB reference TMDB's list confirms, so a
+    same-named older or newer title is not taken for them."""
+    out = []
+    for listing in listings:
+        found = _confirmed(listing, tmdb)
+        if found is not None and found.year is not None:
+            listing = replace(listing, year=found.year, exact_year=True)
+        out.append(listing)
+    return out
+
+
+def missing_titles(
+    titles: list[Title], listings: list[Listing], tmdb: dict[int, Title]
+) -> list[Title]:
+    """New entries for the LISTINGS that match no title, with the facts the list gives (and,
+    where its TMDB reference is confirmed by TMDB's own list by id and name, TMDB's facts)."""
+    matcher = ListingMatcher(Catalog.of("draft", titles))
+    taken = {t.id for t in titles}
+    new: dict[tuple[str, str], Title] = {}
+    for listing in listings:
+        if matcher.match(listing) is not None:
+            continue
+        key = (title_key(listing.name), listing.kind)
+        if key in new:
+            continue
+        ref, confirmed = listing.tmdb_id, _confirmed(listing, tmdb)
+        if confirmed is None and ref in tmdb:
+            ref = None  # TMDB's own list gives that id to another title
+        base = Title(id="", title=listing.name, type=listing.kind)
+        if confirmed is not None:
+            base = replace(confirmed, synopsis="", keywords=(), title=listing.name)
+        id_ = _slug(listing)
+        while id_ in taken:
+            id_ += "+"
+        taken.add(id_)
+        original = listing.original_title
+        new[key] = replace(
+            base,
+            id=id_,
+            year=listing.year or base.year,
+            runtime=listing.runtime or base.runtime,
+            alt_titles=(original,) if original and title_key(original) != key[0] else (),
+            tmdb_id=ref,
+        )
+    return list(new.values())
+
+
+def with_hours(titles: list[Title], engagement: list[Listing]) -> list[Title]:
+    """TITLES with their hours viewed per half-year from the engagement reports."""
+    matcher = ListingMatcher(Catalog.of("draft", titles))
+    hours: dict[int, dict[str, int]] = defaultdict(dict)
+    for listing, row in zip(engagement, matcher.match_all(engagement), strict=True):
+        if row is not None:
+            for period, viewed in listing.hours:
+                hours[row][period] = hours[row].get(period, 0) + viewed
+    out = list(titles)
+    for row, periods in hours.items():
+        ordered = sorted(periods.items())
+        out[row] = replace(
+            out[row],
+            netflix_periods=tuple(p for p, _ in ordered),
+            netflix_hours=tuple(h for _, h in ordered),
+        )
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,13 +419,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", type=Path, default=repo.parent / "shared" / "data")
     parser.add_argument("--out", type=Path, default=repo / "data")
     args = parser.parse_args(argv)
-    titles = default_titles(args.shared, args.out / NOTES_FILE)
+    built = build_default(args.shared, args.out / NOTES_FILE)
+    titles = built.titles
     catalog = Catalog.of(paths.DEFAULT_CATALOG, titles)
     store.write_titles(catalog, args.out / paths.TITLES_FILE)
-    evidence = availability.top10_records(
-        catalog, args.shared / WEEKLY_TOP10, args.shared / DAILY_TOP10
-    ) + availability.catalogue_records(catalog, NOTES_REVIEWED)
-    availability.write_availability(evidence, args.out / paths.AVAILABILITY_FILE)
+    availability.write_availability(built.evidence, args.out / paths.AVAILABILITY_FILE)
+    print(f"folded {built.merged} duplicate entries; added {built.added}", file=sys.stderr)
     target = args.out / paths.EMBEDDINGS_FILE
     previous = store.read_embeddings(target) if target.is_file() else None
 

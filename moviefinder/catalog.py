@@ -50,6 +50,16 @@ class Title:
     tmdb_score: float | None = None
     tmdb_popularity: float | None = None
     netflix_original: bool | None = None
+    #: Hours viewed on Netflix per half-year ("2025H1"), from Netflix's engagement reports; a
+    #: series sums its seasons. Two parallel tuples, oldest half-year first.
+    netflix_periods: tuple[str, ...] = ()
+    netflix_hours: tuple[int, ...] = ()
+
+    def latest_hours(self) -> tuple[str, int] | None:
+        """The latest half-year with hours viewed, and the hours: ("2025H1", 312_000_000)."""
+        if not self.netflix_periods:
+            return None
+        return self.netflix_periods[-1], self.netflix_hours[-1]
 
 
 def title_text(title: Title) -> str:

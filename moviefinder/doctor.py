@@ -135,14 +135,15 @@ def _catalogue_checks(name: str, settings: Settings) -> Iterator[Check]:
         yield Check(
             f"{label} embeddings", True, f"every title embedded with {settings.model}, unit length"
         )
-    where = library.availability_path(name)
-    if where.is_file():
+    for where in library.availability_paths(name):
+        if not where.is_file():
+            continue
         try:
             records = read_availability(where)
         except MovieFinderError as exc:
             yield Check(f"{label} availability", False, str(exc))
         else:
-            yield Check(f"{label} availability", True, f"{len(records):,} records")
+            yield Check(f"{label} availability", True, f"{len(records):,} records in {where}")
 
 
 def _cache_checks(fix: bool) -> Iterator[Check]:

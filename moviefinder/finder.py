@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 import numpy as np
@@ -38,6 +38,8 @@ class View:
 
     limit: int = 10
     filters: Filters | None = None
+    #: The part of ``filters`` read from the query text (``--literal`` drops it).
+    read_filters: Filters | None = None
     hints: Hints | None = None
     taste_weight: float = 0.0
     include_watched: bool = False
@@ -71,6 +73,27 @@ class Match:
     disliked: tuple[tuple[str, float], ...] = ()
     #: What the query's own words added to the query score (:func:`explain.word_match`).
     word_score: float = 0.0
+    #: The title's row in the catalogue.
+    row: int = -1
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """A title that would be among the results but for a filter: why, and the flag that
+    shows it."""
+
+    title: Title
+    id: str
+    reason: str
+    flag: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The results for one search, and what the view's filters kept out of them."""
+
+    matches: list[Match]
+    hidden: tuple[Hidden, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,6 +105,8 @@ class Scored:
     words: np.ndarray
     #: The titles the view shows (None: all).
     shown: np.ndarray | None
+    #: The titles that only the user's own exclusions hide (watched, the source title).
+    open: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +120,8 @@ class Finder:
     taste: np.ndarray | None = None
     watched: frozenset[int] = frozenset()
     profile: Taste | None = None
+    #: Evidence from the viewing history: where and when each watched title was watched.
+    viewed: tuple[Availability, ...] = ()
 
     def query_scores(self, queries: Sequence[str]) -> np.ndarray:
         """Cosine score of every title for each query: shape (len(queries), titles)."""
@@ -103,7 +130,7 @@ class Finder:
             raise QueryError("The query is empty — describe what you want to watch.")
         return rank.cosine_scores(self.matrix, self.encoder.encode(cleaned))
 
-    def ask(self, query: str, view: View = DEFAULT_VIEW) -> list[Match]:
+    def ask(self, query: str, view: View = DEFAULT_VIEW) -> Answer:
         """The best titles for QUERY, scored as :meth:`scored` says and shown as VIEW says
         (see :class:`View`: limit, filters, taste weight, watched, region, diversity).
 
@@ -112,7 +139,7 @@ class Finder:
         """
         return self._ranked(self.query_scores([query])[0], query, view, (), words=True)
 
-    def similar(self, row: int, view: View = DEFAULT_VIEW) -> list[Match]:
+    def similar(self, row: int, view: View = DEFAULT_VIEW) -> Answer:
         """The titles nearest to catalogue ROW (itself and its franchise left out)."""
         source = self.catalog.title(row)
         scores = rank.cosine_scores(self.matrix, np.asarray(self.matrix[row], dtype=np.float32))
@@ -134,12 +161,18 @@ class Finder:
         :data:`WORD_WEIGHT`), measured among the :data:`WORD_POOL` best candidates that VIEW
         shows and 0 elsewhere; QUERY None (a `similar` search) leaves words out."""
         shown = self._mask(view, len(query_scores), exclude)
+        open_ = self._mask(replace(view, filters=None, region=None), len(query_scores), exclude)
         words = np.zeros(len(query_scores), dtype=np.float32)
         if query is not None:
-            pool = rank.top_k(self._blended(query_scores, view), WORD_POOL, shown)
+            # The best candidates among what is shown and among everything, so that a title
+            # a filter hides is scored like the rest and can be named as hidden.
+            blended = self._blended(query_scores, view)
+            pool = rank.top_k(blended, WORD_POOL, shown)
+            if shown is not None:
+                pool = np.union1d(pool, rank.top_k(blended, WORD_POOL, open_))
             candidates = [self.catalog.title(int(row)) for row in pool]
             words[pool] = WORD_WEIGHT * word_match(query, candidates)
-        return Scored(self._blended(query_scores + words, view), words, shown)
+        return Scored(self._blended(query_scores + words, view), words, shown, open_)
 
     def standing(
         self, row: int, query: str, view: View = DEFAULT_VIEW
@@ -163,9 +196,13 @@ class Finder:
 
     def hidden_because(self, row: int, view: View = DEFAULT_VIEW) -> list[str]:
         """Why ROW would not be shown under VIEW (empty: it would be)."""
+        return [f"{reason} ({flag} shows it)" for reason, flag in self._why_hidden(row, view)]
+
+    def _why_hidden(self, row: int, view: View) -> list[tuple[str, str]]:
+        """Each reason ROW is hidden under VIEW, with the flag that shows it anyway."""
         reasons = []
         if row in self.watched and not view.include_watched:
-            reasons.append("you have watched it (--include-watched shows it)")
+            reasons.append(("you have watched it", "--include-watched"))
         region = view.region
         if (
             region is not None
@@ -174,13 +211,33 @@ class Finder:
             and row not in region.best
         ):
             reasons.append(
-                f"no evidence it is on Netflix in {region.region} (--include-unknown shows it)"
+                (f"no evidence it is on Netflix in {region.region}", "--include-unknown")
             )
         if view.filters is not None:
             mask = view.filters.mask(self.catalog)
             if mask is not None and not mask[row]:
-                reasons.append(f"filtered out by: {', '.join(view.filters.describe())}")
+                read = None if view.read_filters is None else view.read_filters.mask(self.catalog)
+                flag = "--literal" if read is not None and not read[row] else "dropping the option"
+                reasons.append((f"filtered out by: {', '.join(view.filters.describe())}", flag))
         return reasons
+
+    def _hidden(self, scored: Scored, shown: Sequence[int], view: View) -> tuple[Hidden, ...]:
+        """The titles that would be among the SHOWN results if VIEW's filters and region did not
+        hide them (the user's own exclusions, such as watched titles, stay out)."""
+        if scored.shown is None:
+            return ()
+        floor = min(float(scored.scores[r]) for r in shown) if len(shown) >= view.limit else -np.inf
+        hidden_mask = ~scored.shown if scored.open is None else ~scored.shown & scored.open
+        found = []
+        for row in rank.top_k(scored.scores, view.limit, hidden_mask):
+            if scored.scores[row] <= floor:
+                break
+            reasons = self._why_hidden(int(row), view)
+            if reasons:
+                title = self.catalog.title(int(row))
+                reason, flag = reasons[0]
+                found.append(Hidden(title, title.id, reason, flag))
+        return tuple(found)
 
     def _neighbours(
         self, row: int
@@ -220,8 +277,14 @@ class Finder:
         options: View,
         exclude: Sequence[int],
         words: bool,
-    ) -> list[Match]:
+    ) -> Answer:
         scored = self.scored(query_scores, query if words else None, options, exclude)
+        matches = self._matches(scored, query_scores, query, options)
+        return Answer(matches, self._hidden(scored, [m.row for m in matches], options))
+
+    def _matches(
+        self, scored: Scored, query_scores: np.ndarray, query: str, options: View
+    ) -> list[Match]:
         scores = scored.scores
         pool = rank.top_k(scores, options.limit * POOL_FACTOR, scored.shown)
         titles = self.catalog.columns["title"]
@@ -247,6 +310,7 @@ class Finder:
                     liked=liked,
                     disliked=disliked,
                     word_score=float(scored.words[row]),
+                    row=int(row),
                 )
             )
         return matches

@@ -92,6 +92,9 @@ class Viewing:
     when: datetime
     profile: str = ""
     seconds: int | None = None
+    #: Where it was watched: the full export's Country ("NL"), or for a simple export the
+    #: region configured when it was imported ("" if unknown).
+    country: str = ""
 
 
 @dataclass(frozen=True)
@@ -264,6 +267,15 @@ def parse_simple(
     return HistoryFile(tuple(viewings), tuple(skips))
 
 
+_COUNTRY = re.compile(r"\s*([A-Za-z]{2})\b")
+
+
+def country_code(value: str | None) -> str:
+    """The country a full export names: "NL (Netherlands)" → "NL"; "" when there is none."""
+    found = _COUNTRY.match(value or "")
+    return found.group(1).upper() if found else ""
+
+
 def parse_activity(
     text: str, name: str = ACTIVITY_FILE, progress: Progress | None = None
 ) -> HistoryFile:
@@ -294,7 +306,9 @@ def parse_activity(
         if reason is not None:
             skips.append((profile, reason))
             continue
-        viewings.append(Viewing(row["Title"].strip(), when, profile, seconds))
+        viewings.append(
+            Viewing(row["Title"].strip(), when, profile, seconds, country_code(row.get("Country")))
+        )
     if not viewings and not skips:
         raise InputError(f"{name} has a header but no rows.")
     return HistoryFile(tuple(viewings), tuple(skips), profiles=tuple(sorted(profiles - {""})))

@@ -8,6 +8,7 @@ the command or as it is after, never an import's viewings without its ratings.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -24,6 +25,7 @@ from moviefinder.history import HistoryFile, Rating, Viewing, for_profile, read_
 from moviefinder.matching import Matcher, TitleMatch
 
 if TYPE_CHECKING:
+    from moviefinder.availability import Availability
     from moviefinder.store import Progress
 
 VIEWINGS_FILE: Final = "viewings.jsonl"
@@ -53,6 +55,10 @@ class ImportReport:
     matched_titles: int
     matched_views: float
     unmatched: tuple[tuple[str, int], ...]
+    #: Viewings per country they were watched in, most first.
+    countries: tuple[tuple[str, int], ...] = ()
+    #: The region configured when it was imported.
+    region: str = ""
 
 
 def journal_dir() -> Path:
@@ -135,6 +141,7 @@ def _viewing(record: Any) -> Viewing:
         datetime.fromisoformat(_text(record, "when")),
         str(record.get("profile", "")),
         seconds,
+        str(record.get("country", "")),
     )
 
 
@@ -168,7 +175,13 @@ def _write_lines(path: Path, records: list[dict[str, Any]]) -> None:
 def save_journal(journal: Journal) -> None:
     """Replace the stored history with JOURNAL, its three files as one change."""
     viewings = [
-        {"title": v.title, "when": v.when.isoformat(), "profile": v.profile, "seconds": v.seconds}
+        {
+            "title": v.title,
+            "when": v.when.isoformat(),
+            "profile": v.profile,
+            "seconds": v.seconds,
+            "country": v.country,
+        }
         for v in journal.viewings
     ]
     ratings = [
@@ -233,15 +246,24 @@ def import_history(
     profile: str | None = None,
     replace: bool = False,
     progress: Progress | None = None,
+    region: str = "",
 ) -> ImportReport:
     """Read the export at PATH, add it to the stored history and report what happened.
 
-    PROGRESS(rows read, rows expected) is called while a long export is read.
+    A simple export does not say where it was watched: its viewings take REGION, the
+    configured one. PROGRESS(rows read, rows expected) is called while a long export is read.
 
     Raises:
         InputError: unreadable export, or profile trouble (see :func:`history.for_profile`).
     """
     export = for_profile(read_export(path, progress), profile)
+    if region:
+        export = dataclasses.replace(
+            export,
+            viewings=tuple(
+                v if v.country else dataclasses.replace(v, country=region) for v in export.viewings
+            ),
+        )
     if replace:  # what is replaced may be damaged: only the links made by hand are kept
         settle(journal_dir())
         stored = Journal(links=read_links(journal_dir() / LINKS_FILE))
@@ -261,7 +283,29 @@ def import_history(
         matched_titles=sum(1 for s in shows if s.match.matched),
         matched_views=sum(s.views for s in shows if s.match.matched) / total if total else 0.0,
         unmatched=tuple((s.show, s.views) for s in shows if not s.match.matched),
+        countries=tuple(Counter(v.country for v in export.viewings if v.country).most_common()),
+        region=region,
     )
+
+
+def watched_in(journal: Journal, rows: Mapping[str, int], catalog: Catalog) -> list[Availability]:
+    """Evidence from the history itself: a title watched on Netflix was on Netflix where and
+    when it was watched — one record per title and country, first to last viewing."""
+    from moviefinder.availability import HISTORY_SOURCE, Availability
+
+    seen: dict[tuple[int, str], tuple[str, str]] = {}
+    for viewing in journal.viewings:
+        row = rows.get(viewing.title)
+        if row is None or not viewing.country:
+            continue
+        day = viewing.when.date().isoformat()
+        first, last = seen.get((row, viewing.country), (day, day))
+        seen[(row, viewing.country)] = (min(first, day), max(last, day))
+    ids = catalog.columns["id"]
+    return [
+        Availability(str(ids[row]), country, "netflix", HISTORY_SOURCE, first, last)
+        for (row, country), (first, last) in seen.items()
+    ]
 
 
 def link(history_title: str, catalogue_ref: str, catalog: Catalog) -> tuple[str, str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -23,7 +23,7 @@ from moviefinder.files import discard, replace_together, settle
 from moviefinder.finder import Finder
 
 if TYPE_CHECKING:
-    from moviefinder.availability import RegionView
+    from moviefinder.availability import Availability, RegionView
     from moviefinder.importers import Imported
     from moviefinder.importers.tmdb_api import TmdbClient
     from moviefinder.store import BuildReport, Embeddings, Progress
@@ -328,23 +328,90 @@ def with_taste(finder: Finder, half_life_days: float) -> tuple[Finder, Taste | N
     profile = taste.build_taste(signals, finder.matrix)
     watched = frozenset(rows[v.title] for v in stored.viewings if v.title in rows)
     scores = None if profile is None else taste.taste_scores(profile, finder.matrix)
-    return replace(finder, taste=scores, watched=watched, profile=profile), profile
+    viewed = tuple(journal.watched_in(stored, rows, finder.catalog))
+    return replace(finder, taste=scores, watched=watched, profile=profile, viewed=viewed), profile
 
 
 def availability_path(name: str) -> Path:
-    """Where catalogue NAME keeps its availability evidence."""
-    if name == paths.DEFAULT_CATALOG:
-        return paths.bundled_dir() / paths.AVAILABILITY_FILE
+    """Where catalogue NAME keeps the evidence written for it (by `catalog sync` or
+    `catalog evidence`); the default catalogue also has the shipped evidence."""
     return paths.catalog_dir(name) / paths.AVAILABILITY_FILE
 
 
-def open_availability(catalog: Catalog, region: str) -> RegionView:
-    """The evidence of what CATALOG has on Netflix in REGION."""
-    from moviefinder.availability import EVERY_REGION, for_region, read_availability
+def availability_paths(name: str) -> list[Path]:
+    """Every file of catalogue NAME's availability evidence: the shipped one first."""
+    own = [availability_path(name)]
+    return (
+        [paths.bundled_dir() / paths.AVAILABILITY_FILE, *own]
+        if name == paths.DEFAULT_CATALOG
+        else own
+    )
+
+
+def read_evidence(name: str, regions: set[str] | None = None) -> list[Availability]:
+    """Catalogue NAME's availability records (only REGIONS' if given)."""
+    from moviefinder.availability import read_availability
+
+    return [r for path in availability_paths(name) for r in read_availability(path, regions)]
+
+
+def open_availability(
+    catalog: Catalog, region: str, viewed: Sequence[Availability] = ()
+) -> RegionView:
+    """The evidence of what CATALOG has on Netflix in REGION: the catalogue's, and VIEWED
+    (what the user's own history shows)."""
+    from moviefinder.availability import EVERY_REGION, for_region
 
     code = region.strip().upper()
-    path = availability_path(catalog.name)
-    return for_region(read_availability(path, {code, EVERY_REGION}), catalog, code)
+    records = read_evidence(catalog.name, {code, EVERY_REGION})
+    return for_region([*records, *viewed], catalog, code)
+
+
+@dataclass(frozen=True)
+class EvidenceImport:
+    """What `catalog evidence` did: listings read and matched, and titles with evidence."""
+
+    name: str
+    listings: int
+    matched: int
+    records: int
+    before: dict[str, int]
+    after: dict[str, int]
+
+
+def add_evidence(name: str, path: Path, fmt: str = "auto") -> EvidenceImport:
+    """Add what the Netflix list at PATH shows to catalogue NAME's availability evidence.
+
+    Raises:
+        InputError: not a list moviefinder reads, or a damaged one (nothing is stored then).
+        StoreError, CatalogError: the catalogue cannot be opened.
+    """
+    from moviefinder.availability import (
+        evidence_titles,
+        read_availability,
+        write_availability,
+    )
+    from moviefinder.listing_match import ListingMatcher, evidence_from, merge_evidence
+    from moviefinder.netflix_lists import read_listings
+
+    listings = read_listings(path, fmt)
+    catalog = open_catalog(name)
+    matched = sum(1 for row in ListingMatcher(catalog).match_all(listings) if row is not None)
+    before = read_evidence(name)
+    own = read_availability(availability_path(name))
+    new = evidence_from(catalog, listings)
+    merged = merge_evidence(own, new)
+    write_availability(merged, availability_path(name))
+    mine = set(own)
+    shipped = [r for r in before if r not in mine]
+    return EvidenceImport(
+        name,
+        len(listings),
+        matched,
+        len(new),
+        evidence_titles(before, catalog),
+        evidence_titles([*shipped, *merged], catalog),
+    )
 
 
 @dataclass(frozen=True)
@@ -355,12 +422,25 @@ class CatalogInfo:
     coverage: Coverage
     #: Titles with evidence, per region ("*" = every region) and source.
     availability: dict[str, dict[str, int]]
+    #: Distinct titles with any evidence per region, every-region evidence included.
+    evidence_titles: dict[str, int]
+    #: Titles per release year (None: unknown).
+    years: dict[int | None, int]
 
 
 def catalog_info(name: str = paths.DEFAULT_CATALOG) -> CatalogInfo:
     """Count what catalogue NAME holds (reads its metadata and all its availability records)."""
-    from moviefinder.availability import evidence_counts, read_availability
+    from collections import Counter
+
+    from moviefinder.availability import evidence_counts, evidence_titles
 
     catalog = open_catalog(name)
-    records = read_availability(availability_path(name))
-    return CatalogInfo(name, catalog.coverage(), evidence_counts(records, catalog))
+    records = read_evidence(name)
+    years = Counter(catalog.columns["year"])
+    return CatalogInfo(
+        name,
+        catalog.coverage(),
+        evidence_counts(records, catalog),
+        evidence_titles(records, catalog),
+        dict(sorted(years.items(), key=lambda item: (item[0] is None, item[0] or 0))),
+    )

@@ -21,9 +21,9 @@ if TYPE_CHECKING:  # types only: rendering must not drag every core module into 
     from moviefinder.config import ShownSetting
     from moviefinder.doctor import Check
     from moviefinder.evaluation import EvalReport, HistoryCoverage, TasteEvalReport
-    from moviefinder.finder import Match
+    from moviefinder.finder import Answer, Hidden, Match
     from moviefinder.journal import ImportReport, Journal, ShowViews
-    from moviefinder.library import CatalogImport, CatalogInfo, CatalogSync
+    from moviefinder.library import CatalogImport, CatalogInfo, CatalogSync, EvidenceImport
     from moviefinder.query import Filters, ParsedQuery
     from moviefinder.store import BuildReport  # pyarrow stays off the query path
     from moviefinder.taste import Taste
@@ -130,12 +130,29 @@ def match_dict(match: Match, region: RegionView | None = None) -> dict[str, obje
             "first_seen": record.first_seen,
             "last_seen": record.last_seen,
             "stale": record.is_stale(date.today()),
+            "age": record.age(date.today()),
         },
     }
 
 
+def _hidden_line(hidden: Sequence[Hidden]) -> str:
+    """One line naming up to three hidden titles, each with why and the flag that shows it."""
+    named = [f"{h.title.title} ({h.reason}; {h.flag})" for h in hidden[:3]]
+    more = f" and {len(hidden) - 3} more" if len(hidden) > 3 else ""
+    return f"Hidden, though they would rank among these: {', '.join(named)}{more}"
+
+
+def hidden_dict(hidden: Hidden) -> dict[str, object]:
+    return {
+        "title": hidden.title.title,
+        "id": hidden.id,
+        "reason": hidden.reason,
+        "flag": hidden.flag,
+    }
+
+
 def matches(
-    results: Sequence[Match],
+    answer: Answer,
     query: str,
     as_json: bool,
     taste_weight: float | None = None,
@@ -144,8 +161,15 @@ def matches(
     full: bool = False,
     parsed: ParsedQuery | None = None,
 ) -> None:
+    results = answer.matches
     if as_json:
-        emit_json([match_dict(m, region) for m in results])
+        emit_json(
+            {
+                "query": query,
+                "results": [match_dict(m, region) for m in results],
+                "hidden": [hidden_dict(h) for h in answer.hidden],
+            }
+        )
         return
     if region is not None and not region.has_evidence:
         _out.print(
@@ -160,6 +184,8 @@ def matches(
         _out.print(f"Understood: {', '.join(understood)} (--literal ignores the text)", style="dim")
     if not results:
         _out.print("No titles match.")
+        if answer.hidden:
+            _out.print(_hidden_line(answer.hidden), style="yellow")
         return
     table = Table(title=f"“{query}”", title_justify="left", show_edge=False)
     table.add_column("#", justify="right", style="dim")
@@ -192,6 +218,8 @@ def matches(
     if full:
         for m in results:
             _full_why(m, taste_weight, region)
+    if answer.hidden:
+        _out.print(_hidden_line(answer.hidden), style="yellow")
     if taste_weight is None:
         _out.print(
             "score = query match + words (no viewing history imported, so taste is off)",
@@ -272,6 +300,22 @@ def import_report(report: ImportReport) -> None:
         _out.print(
             'Fix one by hand: moviefinder history link "<history title>" <catalogue id>',
             style="dim",
+        )
+    _watched_where(report)
+
+
+def _watched_where(report: ImportReport) -> None:
+    """Where the history was watched, and how to search there if that is not the region."""
+    if not report.countries:
+        return
+    places = ", ".join(f"{code} ({count} viewings)" for code, count in report.countries)
+    _out.print(f"Watched in: {places}.")
+    main = report.countries[0][0]
+    if report.region and report.region not in dict(report.countries):
+        _out.print(
+            f"Your region is {report.region}, but this history was watched in {main}: "
+            f"`moviefinder config set region {main}` searches what is on Netflix there.",
+            style="yellow",
         )
 
 
@@ -396,14 +440,21 @@ def explanation(
             _out.print(f"  {label}: {', '.join(values)}")
     if title.synopsis:
         _out.print(f"  {title.synopsis}")
-    record = region.best.get(catalog.find(title.id)[0])
-    if record is not None:
-        _out.print(
-            f"On Netflix {region.region}: {record.describe(date.today())} ({record.source}, "
-            f"{record.first_seen} → {record.last_seen})"
-        )
+    records = region.evidence.get(catalog.find(title.id)[0], ())
+    if records:
+        _out.print(f"On Netflix {region.region}: {records[0].describe(date.today())}")
+        for record in records:
+            where = "every region" if record.region == "*" else record.region
+            _out.print(
+                f"  {record.source}: {where}, {record.first_seen} → {record.last_seen} "
+                f"({record.age(date.today())})"
+            )
     else:
         _out.print(f"On Netflix {region.region}: no evidence either way.")
+    viewed = title.latest_hours()
+    if viewed is not None:
+        period, hours = viewed
+        _out.print(f"Netflix: {_hours(hours)} hours viewed in {period[:4]} {period[4:]}")
     _out.print("You have watched it." if watched else "Not in your viewing history.")
     if taste_score is None:
         _out.print("Taste: off (no viewing history imported).")
@@ -428,6 +479,12 @@ def explanation(
         _out.print("It would be shown.")
 
 
+def _hours(hours: int) -> str:
+    """312_000_000 → "312M"; 1_500_000 → "1.5M"; 800_000 → "0.8M"."""
+    millions = hours / 1_000_000
+    return f"{millions:.0f}M" if millions >= 10 else f"{millions:.1f}M"
+
+
 def build_report(report: BuildReport, where: str) -> None:
     _out.print(
         f"{report.titles} titles: embedded {report.embedded}, reused {report.reused}, "
@@ -438,7 +495,15 @@ def build_report(report: BuildReport, where: str) -> None:
 def catalog_info(info: CatalogInfo, as_json: bool) -> None:
     cover = info.coverage
     if as_json:
-        emit_json({"catalog": info.name, **asdict(cover), "availability": info.availability})
+        emit_json(
+            {
+                "catalog": info.name,
+                **asdict(cover),
+                "availability": info.availability,
+                "evidence_titles": info.evidence_titles,
+                "years": {str(year) if year else "unknown": n for year, n in info.years.items()},
+            }
+        )
         return
     _out.print(f"catalogue {info.name}: {cover.titles} titles")
     for label, count in [
@@ -449,10 +514,31 @@ def catalog_info(info: CatalogInfo, as_json: bool) -> None:
         _out.print(f"  {label:<18} {count:>6}  ({count / max(cover.titles, 1):.0%})")
     table = Table("region", "source", "titles with evidence", title="availability")
     for region, by_source in info.availability.items():
+        place = "every region" if region == "*" else region
         for source, count in by_source.items():
-            place = "every region" if region == "*" else region
             table.add_row(place, source, str(count))
+        table.add_row(
+            place,
+            "all sources",
+            str(info.evidence_titles[region]),
+            style="bold",
+        )
     _out.print(table)
+    decades: dict[str, int] = {}
+    for year, count in info.years.items():
+        label = f"{year // 10 * 10}s" if year and year < 2020 else str(year or "unknown")
+        decades[label] = decades.get(label, 0) + count
+    _out.print("released: " + ", ".join(f"{label} {count}" for label, count in decades.items()))
+
+
+def evidence_added(result: EvidenceImport) -> None:
+    _out.print(
+        f"Read {result.listings} titles from the list; {result.matched} matched catalogue "
+        f"'{result.name}' ({result.records} evidence records)."
+    )
+    for region, count in result.after.items():
+        place = "every region" if region == "*" else region
+        _out.print(f"  {place}: {result.before.get(region, 0)} → {count} titles with evidence")
 
 
 def catalog_import(result: CatalogImport) -> None:

@@ -55,9 +55,13 @@ TITLE_SCHEMA: Final = pa.schema(
         ("tmdb_score", pa.float64()),
         ("tmdb_popularity", pa.float64()),
         ("netflix_original", pa.bool_()),
+        ("netflix_periods", _TEXT_LIST),
+        ("netflix_hours", pa.list_(pa.int64())),
     ]
 )
 assert tuple(TITLE_SCHEMA.names) == FIELD_NAMES, "schema and Title drifted apart"
+#: Columns added after catalogues were first written: absent in an older file, they are empty.
+LATER_COLUMNS: Final = ("netflix_periods", "netflix_hours")
 
 Progress = Callable[[int, int], None]
 
@@ -113,6 +117,10 @@ def read_titles(path: Path, name: str, remedy: str = "run `moviefinder catalog b
             type, or rows without an id, a title or a known type, or an id twice.
     """
     table = _read_table(path, f"catalogue '{name}'", remedy)
+    for late in LATER_COLUMNS:  # a catalogue written before these columns existed
+        if late not in table.column_names and len(table.column_names) > 1:
+            kind = TITLE_SCHEMA.field(late).type
+            table = table.append_column(late, pa.nulls(table.num_rows, kind))
     missing = [n for n in TITLE_SCHEMA.names if n not in table.column_names]
     if missing:
         raise StoreError(

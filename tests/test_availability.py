@@ -11,8 +11,8 @@ from moviefinder.availability import (
     Availability,
     catalogue_records,
     for_region,
+    evidence_titles,
     read_availability,
-    top10_records,
     write_availability,
 )
 from moviefinder.catalog import Catalog
@@ -39,10 +39,12 @@ def test_round_trip_sorted(tmp_path: Path) -> None:
     assert read_availability(tmp_path / "none.jsonl") == []
 
 
-def test_region_view_prefers_regional_evidence(catalog: Catalog) -> None:
+def test_region_view_shows_the_freshest_evidence_first(catalog: Catalog) -> None:
     nl = for_region(RECORDS, catalog, "NL")
     assert sorted(nl.best) == [0, 1]
-    assert nl.best[1].source == "netflix-top10-nl-daily"  # the region's own record beats "*"
+    # t:2: the originals flag (2026-11) is fresher than its NL top-10 record (2026-01)
+    assert [r.source for r in nl.evidence[1]] == ["netflix-original", "netflix-top10-nl-daily"]
+    assert nl.best[1].source == "netflix-original"
     assert nl.has_evidence
     jp = for_region(RECORDS, catalog, "JP")
     assert (
@@ -50,12 +52,30 @@ def test_region_view_prefers_regional_evidence(catalog: Catalog) -> None:
     )  # originals alone are no regional evidence
 
 
-def test_staleness_and_labels() -> None:
+def test_a_tie_in_freshness_goes_to_the_regions_own_record(catalog: Catalog) -> None:
+    same_day = [
+        Availability("t:1", "*", "netflix", "netflix-engagement", "2025-01-01", "2025-06-30"),
+        Availability("t:1", "NL", "netflix", "your-history", "2025-02-01", "2025-06-30"),
+    ]
+    assert for_region(same_day, catalog, "NL").best[0].source == "your-history"
+
+
+def test_age_and_labels() -> None:
     old, original, yearly, fresh = RECORDS
+    assert [r.age(TODAY) for r in RECORDS] == ["old", "current", "stale", "current"]
     assert old.is_stale(TODAY) and not fresh.is_stale(TODAY) and not original.is_stale(TODAY)
-    assert yearly.is_stale(TODAY)
-    assert old.describe(TODAY) == "NL top 10, 2021-07 (stale)"
+    assert old.describe(TODAY) == "NL top 10, 2021-07 (old)"
+    assert yearly.describe(TODAY) == "JustWatch US list, 2023 (stale)"
     assert original.describe(TODAY) == "Netflix original, 2026-11"
+    # a half-year report counts to its last day: current for a year after that
+    report = Availability("t:1", "*", "netflix", "netflix-engagement", "2025-07-01", "2025-12-31")
+    assert report.age(date(2026, 12, 31)) == "current"
+    assert report.age(date(2027, 1, 1)) == "stale"
+    assert report.age(date(2029, 1, 1)) == "old"
+
+
+def test_evidence_titles_count_every_region_evidence_for_each_region(catalog: Catalog) -> None:
+    assert evidence_titles(RECORDS, catalog) == {"*": 1, "NL": 2, "US": 2}
 
 
 def test_catalogue_records(catalog: Catalog) -> None:
@@ -68,51 +88,30 @@ def test_catalogue_records(catalog: Catalog) -> None:
     ]
 
 
-@pytest.mark.skipif(not (SHARED / "availability").is_dir(), reason=f"no evidence at {SHARED}")
-def test_top10_lists_match_catalogue_titles_with_their_dates() -> None:
-    from moviefinder import store
-
-    catalog = store.read_titles(REPO / "data" / paths.TITLES_FILE, "default")
-    records = top10_records(
-        catalog,
-        SHARED / "availability" / "nl_top10_weekly_2021_2022.tsv",
-        SHARED / "availability" / "nl_top10_daily_2025_2026.csv",
-    )
-    kingdom = [r for r in records if r.id == "jw:ts36577"]
-    assert kingdom == [
-        Availability(
-            "jw:ts36577", "NL", "netflix", "netflix-top10-nl-weekly", "2021-07-04", "2021-07-11"
-        )
-    ]
-    assert len({r.id for r in records}) > 200
-    shipped = read_availability(REPO / "data" / paths.AVAILABILITY_FILE)
-    assert {r for r in records} <= set(shipped)
-
-
 def test_ask_filters_by_region(
     bundled: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("COLUMNS", "160")  # one table row per title
     write_availability(RECORDS, bundled / paths.AVAILABILITY_FILE)
     assert run(["ask", "space rocket", "--json"]) == 0
-    rows = json.loads(capsys.readouterr().out)
+    rows = json.loads(capsys.readouterr().out)["results"]
     assert [r["id"] for r in rows] == ["t:2", "t:1"]
-    assert rows[0]["availability"]["source"] == "netflix-top10-nl-daily"
-    assert rows[1]["availability"]["stale"] is True
+    assert rows[0]["availability"]["source"] == "netflix-original"
+    assert rows[1]["availability"]["stale"] is True and rows[1]["availability"]["age"] == "old"
     assert run(["ask", "space rocket", "--json", "--include-unknown"]) == 0
-    rows = json.loads(capsys.readouterr().out)
+    rows = json.loads(capsys.readouterr().out)["results"]
     assert len(rows) == 5 and {r["id"] for r in rows if r["availability"] is None} == {
         "t:3",
         "t:4",
         "t:5",
     }
     assert run(["ask", "space rocket", "--json", "--region", "us"]) == 0
-    assert [r["id"] for r in json.loads(capsys.readouterr().out)] == ["t:2", "t:3"]
+    assert [r["id"] for r in json.loads(capsys.readouterr().out)["results"]] == ["t:2", "t:3"]
     assert run(["ask", "space rocket", "--json", "--any-region"]) == 0
-    assert len(json.loads(capsys.readouterr().out)) == 5
+    assert len(json.loads(capsys.readouterr().out)["results"]) == 5
     assert run(["ask", "space rocket", "--include-unknown", "-n", "5"]) == 0
     out = capsys.readouterr().out
-    assert "on Netflix NL" in out and "NL top 10, 2026-01" in out and "?" in out
+    assert "on Netflix NL" in out and "Netflix original, 2026-11" in out and "?" in out
     assert run(["ask", "space rocket", "--region", "JP"]) == 0
     assert (
         "No availability evidence for JP in this catalogue: showing every title."

@@ -150,7 +150,7 @@ def test_import_list_ask_reimport_remove(
     assert {"catalog": "mine", "titles": 2, "active": False} in listed
 
     assert run(["ask", "dogs in space", "--catalog", "mine", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)[0]["title"] == "Space Dogs"
+    assert json.loads(capsys.readouterr().out)["results"][0]["title"] == "Space Dogs"
 
     source.write_text(GENERIC_CSV.replace("Two dogs go to space.", "Two dogs fly."), "utf-8")
     calls = fake_model.calls

@@ -55,7 +55,9 @@ def test_ask_table(bundled: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_ask_json_keys_and_order(bundled: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["ask", "space rocket", "--json", "--type", "movie"]) == 0
-    rows = json.loads(capsys.readouterr().out)
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["query"] == "space rocket"
+    rows = answer["results"]
     assert [r["title"] for r in rows] == ["Space Dogs", "Star Voyage", "Heat"]
     first = rows[0]
     assert {
@@ -249,10 +251,13 @@ def test_catalog_info_counts_words_and_evidence(
             "*": {"netflix-original": 1},
             "NL": {"netflix-top10-nl-daily": 1, "netflix-top10-nl-weekly": 2},
         },
+        "evidence_titles": {"*": 1, "NL": 2},
+        "years": {"1995": 1, "1999": 1, "2010": 1, "2015": 1, "2020": 1},
     }
     assert run(["catalog", "info"]) == 0
     out = capsys.readouterr().out
     assert "catalogue default: 5 titles" in out and "netflix-top10-nl-weekly" in out
+    assert "released: 1990s 2, 2010s 2, 2020 1" in out
 
 
 def test_eval_coverage_counts_distinct_titles(

@@ -62,7 +62,7 @@ def one_line_error(err: str, *needles: str) -> None:
 def answers(capsys: pytest.CaptureFixture[str], *extra: str) -> list[str]:
     code, out, err = cli(capsys, "ask", "space rocket dogs", "--json", "--any-region", *extra)
     assert code == 0, err
-    return [row["id"] for row in json.loads(out)]
+    return [row["id"] for row in json.loads(out)["results"]]
 
 
 @pytest.fixture

@@ -178,7 +178,7 @@ def catalog_ids(name: str = "mine", model: str = child.KEYWORDS_MODEL) -> list[s
 def asks(capsys: pytest.CaptureFixture[str], *extra: str) -> list[str]:
     capsys.readouterr()
     assert run(["ask", "space rocket", "--any-region", "--json", *extra]) == 0
-    return [m["id"] for m in json.loads(capsys.readouterr().out)]
+    return [m["id"] for m in json.loads(capsys.readouterr().out)["results"]]
 
 
 def test_catalog_import_killed_at_every_step(

@@ -33,7 +33,7 @@ def test_resolve_title(catalog: Catalog) -> None:
 
 def test_similar_leaves_the_title_out(bundled: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["similar", "Space Dogs", "--json", "-n", "3"]) == 0
-    rows = json.loads(capsys.readouterr().out)
+    rows = json.loads(capsys.readouterr().out)["results"]
     ids = [r["id"] for r in rows]
     assert ids[0] == "t:2" and "t:4" not in ids
 

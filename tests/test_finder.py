@@ -18,7 +18,7 @@ def finder(catalog: Catalog, encoder: FakeEncoder) -> Finder:
 
 
 def test_ask_ranks_keyword_matches_first(finder: Finder) -> None:
-    results = finder.ask("vikings fight for king alfred", View(limit=3))
+    results = finder.ask("vikings fight for king alfred", View(limit=3)).matches
     assert results[0].title.title == "The Last Kingdom"
     assert [m.rank for m in results] == [1, 2, 3]
     assert results[0].score == pytest.approx(results[0].query_score + results[0].word_score)
@@ -28,21 +28,21 @@ def test_ask_ranks_keyword_matches_first(finder: Finder) -> None:
 
 
 def test_ask_filters_by_type(finder: Finder) -> None:
-    movies = finder.ask("space rocket", View(limit=10, filters=Filters(kind="movie")))
+    movies = finder.ask("space rocket", View(limit=10, filters=Filters(kind="movie"))).matches
     assert {m.title.type for m in movies} == {"movie"}
     assert [m.title.title for m in movies][:2] == ["Space Dogs", "Star Voyage"]
-    series = finder.ask("space rocket", View(limit=10, filters=Filters(kind="series")))
+    series = finder.ask("space rocket", View(limit=10, filters=Filters(kind="series"))).matches
     assert {m.title.id for m in series} == {"t:1", "t:3"}
 
 
 def test_ask_limit_larger_than_catalogue(finder: Finder) -> None:
-    assert len(finder.ask("anything", View(limit=50))) == 5
+    assert len(finder.ask("anything", View(limit=50)).matches) == 5
 
 
 @pytest.mark.parametrize("query", ["", "   ", "\n"])
 def test_empty_query_is_an_error(finder: Finder, query: str) -> None:
     with pytest.raises(QueryError, match="The query is empty"):
-        finder.ask(query)
+        finder.ask(query).matches
 
 
 def test_explanation_names_query_words_per_field(catalog: Catalog) -> None:
@@ -71,7 +71,7 @@ def test_one_title_per_franchise(encoder: FakeEncoder) -> None:
     )
     catalog = Catalog.of("c", titles)
     finder = Finder(catalog, refresh(catalog, encoder, None)[0].matrix, encoder)
-    shown = [m.title.title for m in finder.ask("boxer philadelphia", View(limit=3))]
+    shown = [m.title.title for m in finder.ask("boxer philadelphia", View(limit=3)).matches]
     assert len(shown) == 3 and sum(t.startswith("Rocky") for t in shown) == 1
 
 
@@ -86,11 +86,16 @@ def test_word_match_weighs_the_rare_query_words() -> None:
     assert word_match("Alfred fights", [canute]).tolist() == [0.0]
 
 
-def test_words_count_only_among_candidates_and_not_for_similar(finder: Finder) -> None:
+def test_words_count_for_hidden_titles_too_and_not_for_similar(finder: Finder) -> None:
     query = "vikings fight for king alfred"
     scored = finder.scored(finder.query_scores([query])[0], query, View())
     assert scored.words.max() == pytest.approx(WORD_WEIGHT)
     assert scored.scores == pytest.approx(finder.query_scores([query])[0] + scored.words)
-    hidden = View(filters=Filters(kind="movie"))  # The Last Kingdom is a series
-    assert finder.scored(finder.query_scores([query])[0], query, hidden).words[0] == 0.0
-    assert all(m.word_score == 0.0 for m in finder.similar(0, View(limit=3)))
+    hidden = View(limit=1, filters=Filters(kind="movie"))  # The Last Kingdom is a series
+    # scored like the rest, so the answer can say that a filter hid it
+    assert finder.scored(finder.query_scores([query])[0], query, hidden).words[0] > 0.5
+    answer = finder.ask(query, hidden)
+    assert [h.title.title for h in answer.hidden] == ["The Last Kingdom"]
+    assert answer.hidden[0].reason == "filtered out by: only movie"
+    assert answer.hidden[0].flag == "dropping the option"
+    assert all(m.word_score == 0.0 for m in finder.similar(0, View(limit=3)).matches)

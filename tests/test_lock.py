@@ -121,7 +121,10 @@ def test_readers_neither_take_the_lock_nor_wait(mine: Path, holder: subprocess.P
         assert (name, code) == (name, 0), lines
         assert not [line for line in lines if "waiting" in line or "Error" in line], name
         if name == "ask":
-            assert [m["title"] for m in json.loads(stdout)] == ["Space Dogs", "Moon Crew"]
+            assert [m["title"] for m in json.loads(stdout)["results"]] == [
+                "Space Dogs",
+                "Moon Crew",
+            ]
 
 
 def test_a_waiting_writer_goes_on_once_the_holder_is_done(

@@ -108,8 +108,8 @@ def test_ask_path_imports_no_torch_transformers_or_pandas(onnx_home: Path) -> No
         assert loaded & HEAVY == set()
     warm = set(json.loads(second.stderr.strip().splitlines()[-1]))
     assert "onnxruntime" in warm and "pyarrow" not in warm  # the snapshot, not Parquet
-    assert [r["title"] for r in json.loads(second.stdout)] == [
-        r["title"] for r in json.loads(first.stdout)
+    assert [r["title"] for r in json.loads(second.stdout)["results"]] == [
+        r["title"] for r in json.loads(first.stdout)["results"]
     ]
 
 

@@ -75,25 +75,29 @@ def test_masks(catalog: Catalog) -> None:
 
 def test_cli_filters_and_understood_line(bundled: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["ask", "space rocket", "--json", "--from", "2000"]) == 0
-    assert [r["id"] for r in json.loads(capsys.readouterr().out)] == ["t:4", "t:3", "t:1"]
+    assert [r["id"] for r in json.loads(capsys.readouterr().out)["results"]] == [
+        "t:4",
+        "t:3",
+        "t:1",
+    ]
     assert run(["ask", "space rocket", "--json", "--decade", "90"]) == 0
-    assert [r["id"] for r in json.loads(capsys.readouterr().out)] == ["t:2", "t:5"]
+    assert [r["id"] for r in json.loads(capsys.readouterr().out)["results"]] == ["t:2", "t:5"]
     assert (
         run(["ask", "space rocket", "--exclude-genre", "family", "--genre", "sci-fi", "--json"])
         == 0
     )
-    assert [r["id"] for r in json.loads(capsys.readouterr().out)] == ["t:2"]
+    assert [r["id"] for r in json.loads(capsys.readouterr().out)["results"]] == ["t:2"]
     assert run(["ask", "a 90s film about space"]) == 0
     out = capsys.readouterr().out
     assert "Understood: only movie, years 1990–1999" in out and "Star Voyage" in out
     assert run(["ask", "a 90s film about space", "--literal", "--json"]) == 0
-    assert len(json.loads(capsys.readouterr().out)) == 5
+    assert len(json.loads(capsys.readouterr().out)["results"]) == 5
     assert run(["ask", "space", "--min-score", "11"]) == 2
 
 
 def test_country_and_language_filters(bundled: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["ask", "kingdom", "--country", "gb", "--json"]) == 0
-    assert [r["id"] for r in json.loads(capsys.readouterr().out)] == ["t:1"]
+    assert [r["id"] for r in json.loads(capsys.readouterr().out)["results"]] == ["t:1"]
     assert run(["ask", "kingdom", "--language", "ko"]) == 1
     assert "records no spoken languages, so --language cannot filter it" in capsys.readouterr().err
 
@@ -165,7 +169,7 @@ def test_ask_shows_the_hints_and_still_lists_every_title(
 ) -> None:
     def scores(*extra: str) -> dict[str, float]:
         assert run(["ask", RAMBLING, "--json", *extra]) == 0
-        return {r["id"]: r["score"] for r in json.loads(capsys.readouterr().out)}
+        return {r["id"]: r["score"] for r in json.loads(capsys.readouterr().out)["results"]}
 
     hinted, literal = scores(), scores("--literal")
     assert len(hinted) == 5  # the cartoon is lowered, not hidden

@@ -95,7 +95,7 @@ def check_ranking(parsed: ParsedQuery) -> None:
     """The parsed query ranks the small catalogue, or is refused as empty."""
     view = View(limit=3, filters=parsed.filters, hints=parsed.hints)
     try:
-        matches = FINDER.ask(parsed.text, view)
+        matches = FINDER.ask(parsed.text, view).matches
     except QueryError:
         assert not parsed.text.strip()
         return

@@ -182,7 +182,7 @@ def test_catalog_sync_command_end_to_end(
     assert API_KEY not in first.out + first.err
 
     assert cli(["ask", "anything", "--catalog", "netflix-nl", "--json"]) == 0
-    shown = json.loads(capsys.readouterr().out)
+    shown = json.loads(capsys.readouterr().out)["results"]
     assert shown and all(r["id"].startswith("tmdb:") for r in shown)
     assert all(r["availability"]["source"] == SOURCE for r in shown)  # NL evidence from TMDB
 

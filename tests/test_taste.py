@@ -90,13 +90,13 @@ def test_cartoons_and_noir_become_two_centroids() -> None:
 def test_finder_hides_watched_and_blends(catalog: Catalog, matrix: np.ndarray) -> None:
     taste = np.array([0.9, 0.0, 0.0, 0.0, 0.0], dtype=np.float32)
     finder = Finder(catalog, matrix, FakeEncoder(), taste=taste, watched=frozenset({3}))
-    plain = finder.ask("space rocket", View(limit=5))
+    plain = finder.ask("space rocket", View(limit=5)).matches
     assert "t:4" not in [m.title.id for m in plain] and len(plain) == 4
-    shown = finder.ask("space rocket", View(limit=5, include_watched=True))
+    shown = finder.ask("space rocket", View(limit=5, include_watched=True)).matches
     assert shown[0].title.id == "t:4" and shown[0].watched
-    tasty = finder.ask("space rocket", View(limit=1, taste_weight=1.0))
+    tasty = finder.ask("space rocket", View(limit=1, taste_weight=1.0)).matches
     assert tasty[0].title.id == "t:1" and tasty[0].score == pytest.approx(0.9)
-    blended = finder.ask("space rocket", View(limit=5, taste_weight=0.5))
+    blended = finder.ask("space rocket", View(limit=5, taste_weight=0.5)).matches
     for m in blended:
         assert m.score == pytest.approx(
             0.5 * (m.query_score + m.word_score) + 0.5 * (m.taste_score or 0.0), abs=1e-6
@@ -124,7 +124,7 @@ def test_ask_with_history_hides_watched_and_shows_taste(
     assert run(["ask", "space rocket", "--json"]) == 0
     import json
 
-    rows = json.loads(capsys.readouterr().out)
+    rows = json.loads(capsys.readouterr().out)["results"]
     assert {r["id"] for r in rows} == {"t:3", "t:5"}
     assert all(r["taste_score"] is not None and not r["watched"] for r in rows)
     assert run(["ask", "space rocket", "--include-watched", "-n", "1"]) == 0

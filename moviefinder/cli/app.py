@@ -116,11 +116,14 @@ def ask(
     parsed = read_query(query, literal)
     filters = parsed.filters.overridden_by(explicit)
     area = (
-        None if any_region else library.open_availability(finder.catalog, region or settings.region)
+        None
+        if any_region
+        else library.open_availability(finder.catalog, region or settings.region, finder.viewed)
     )
     view = View(
         limit=limit,
         filters=filters,
+        read_filters=parsed.filters,
         hints=parsed.hints,
         taste_weight=weight if taste is not None else 0.0,
         include_watched=include_watched,
@@ -158,10 +161,13 @@ def import_history(
     """Import your Netflix viewing history; importing the same file twice adds nothing."""
     from moviefinder import journal
 
+    settings = load_settings()
     with writing():
-        catalog = library.open_catalog(load_settings().catalog)
+        catalog = library.open_catalog(settings.catalog)
         with render.progress("reading history") as update:
-            report = journal.import_history(path, catalog, profile, replace, progress=update)
+            report = journal.import_history(
+                path, catalog, profile, replace, progress=update, region=settings.region
+            )
     render.import_report(report)
 
 
@@ -192,7 +198,9 @@ def similar(
     weight = settings.taste_weight if taste is not None else None
     row = resolve_title(finder.catalog, title)
     area = (
-        None if any_region else library.open_availability(finder.catalog, region or settings.region)
+        None
+        if any_region
+        else library.open_availability(finder.catalog, region or settings.region, finder.viewed)
     )
     view = View(
         limit=limit,
@@ -224,7 +232,7 @@ def explain(
     settings = load_settings()
     finder, profile = open_finder(settings, catalog)
     row = resolve_title(finder.catalog, title)
-    area = library.open_availability(finder.catalog, region or settings.region)
+    area = library.open_availability(finder.catalog, region or settings.region, finder.viewed)
     parsed = read_query(query) if query else None
     weight = settings.taste_weight if profile is not None else 0.0
     view = View(

@@ -82,6 +82,28 @@ def catalog_sync(
     render.catalog_sync(result)
 
 
+@catalog_app.command("evidence")
+def catalog_evidence(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A Netflix list: engagement report, weekly or daily top 10, uNoGS snapshot."
+        ),
+    ],
+    fmt: Annotated[
+        str,
+        typer.Option("--format", help="auto, engagement, top10-weekly, top10-daily, unogs."),
+    ] = "auto",
+    catalog: CatalogName = None,
+) -> None:
+    """Add what a Netflix list shows (which titles were on Netflix where, and when) to the
+    catalogue's availability evidence."""
+    settings = load_settings()
+    with writing():
+        result = library.add_evidence(catalog or settings.catalog, file, fmt)
+    render.evidence_added(result)
+
+
 @catalog_app.command("list")
 def catalog_list(as_json: AsJson = False) -> None:
     """The catalogues you can search: the shipped default and the ones you imported."""

@@ -29,7 +29,9 @@ from moviefinder.importers import (
 REQUIRED: Final = ("id", "title", "type")
 _INTS: Final = frozenset({"year", "runtime", "seasons", "tmdb_id", "imdb_votes"})
 _FLOATS: Final = frozenset({"imdb_score", "tmdb_score", "tmdb_popularity"})
-_KNOWN: Final = frozenset(f.name for f in fields(Title))
+#: Hours viewed come from Netflix's engagement reports (`catalog evidence` reads those), not
+#: from a catalogue file: those columns are ignored like any other unknown one.
+_KNOWN: Final = frozenset(f.name for f in fields(Title)) - {"netflix_periods", "netflix_hours"}
 
 
 def title_from(values: Mapping[str, Any]) -> Title:
