@@ -10,15 +10,14 @@ from moviefinder import paths
 from moviefinder.availability import (
     Availability,
     catalogue_records,
-    for_region,
     evidence_titles,
+    for_region,
     read_availability,
     write_availability,
 )
 from moviefinder.catalog import Catalog
 from moviefinder.cli import run
 from moviefinder.errors import InputError
-from tests.conftest import REPO, SHARED
 
 TODAY = date(2026, 11, 22)
 RECORDS = [

@@ -42,7 +42,7 @@ def test_ask_limit_larger_than_catalogue(finder: Finder) -> None:
 @pytest.mark.parametrize("query", ["", "   ", "\n"])
 def test_empty_query_is_an_error(finder: Finder, query: str) -> None:
     with pytest.raises(QueryError, match="The query is empty"):
-        finder.ask(query).matches
+        finder.ask(query)
 
 
 def test_explanation_names_query_words_per_field(catalog: Catalog) -> None:
