@@ -164,6 +164,14 @@ def merge(primary: list[Title], secondary: list[Title]) -> list[Title]:
     return sorted(merged.values(), key=lambda t: t.id)
 
 
+def other_titles(title: str, names: Iterable[str]) -> tuple[str, ...]:
+    """NAMES once each (first spelling kept), without TITLE itself."""
+    kept: dict[str, str] = {normalise_title(title): title}
+    for name in names:
+        kept.setdefault(normalise_title(name), name)
+    return tuple(list(kept.values())[1:])
+
+
 def apply_notes(titles: list[Title], notes: Iterable[Note]) -> list[Title]:
     """Attach our own words to the titles they describe.
 
@@ -182,7 +190,7 @@ def apply_notes(titles: list[Title], notes: Iterable[Note]) -> list[Title]:
                 t,
                 synopsis=note.synopsis,
                 keywords=note.keywords,
-                alt_titles=note.alt_titles,
+                alt_titles=other_titles(t.title, (*note.alt_titles, *t.alt_titles)),
                 netflix_original=note.netflix_original,
             )
         out.append(t)
@@ -313,14 +321,9 @@ def _fold(group: list[Title], primary: Title) -> Title:
     for t in group:
         if t is primary:
             continue
-        names = (*folded.alt_titles, t.title, *t.alt_titles)
         folded = replace(
             folded,
-            alt_titles=tuple(
-                n
-                for n in dict.fromkeys(names)
-                if normalise_title(n) != normalise_title(folded.title)
-            ),
+            alt_titles=other_titles(folded.title, (*folded.alt_titles, t.title, *t.alt_titles)),
             runtime=folded.runtime or t.runtime,
             seasons=folded.seasons or t.seasons,
             genres=tuple(dict.fromkeys((*folded.genres, *t.genres))),
@@ -365,12 +368,15 @@ def missing_titles(
     where its TMDB reference is confirmed by TMDB's own list by id and name, TMDB's facts)."""
     matcher = ListingMatcher(Catalog.of("draft", titles))
     taken = {t.id for t in titles}
-    new: dict[tuple[str, str], Title] = {}
+    new: dict[tuple[str, str, int | None], Title] = {}
+    named = {(title_key(t.title), t.type) for t in titles}
     for listing in listings:
         if matcher.match(listing) is not None:
             continue
         key = (title_key(listing.name), listing.kind)
-        if key in new:
+        if listing.year is None and key in named:
+            continue  # same-named titles the list cannot tell apart: it names one of them
+        if (*key, listing.year) in new:
             continue
         ref, confirmed = listing.tmdb_id, _confirmed(listing, tmdb)
         if confirmed is None and ref in tmdb:
@@ -383,7 +389,7 @@ def missing_titles(
             id_ += "+"
         taken.add(id_)
         original = listing.original_title
-        new[key] = replace(
+        new[(*key, listing.year)] = replace(
             base,
             id=id_,
             year=listing.year or base.year,

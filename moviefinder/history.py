@@ -16,7 +16,7 @@ import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
@@ -127,6 +127,8 @@ class HistoryFile:
     skips: tuple[tuple[str, str], ...] = ()
     ratings: tuple[Rating, ...] = ()
     profiles: tuple[str, ...] = ()
+    #: A full export says where each viewing was watched; a simple one does not.
+    full: bool = False
 
     @property
     def skipped(self) -> dict[str, int]:
@@ -311,7 +313,9 @@ def parse_activity(
         )
     if not viewings and not skips:
         raise InputError(f"{name} has a header but no rows.")
-    return HistoryFile(tuple(viewings), tuple(skips), profiles=tuple(sorted(profiles - {""})))
+    return HistoryFile(
+        tuple(viewings), tuple(skips), profiles=tuple(sorted(profiles - {""})), full=True
+    )
 
 
 def parse_ratings(text: str, name: str = RATINGS_FILE) -> tuple[Rating, ...]:
@@ -374,7 +378,7 @@ def _from_files(
         raise InputError(f"{where} holds no {SIMPLE_FILE} or {ACTIVITY_FILE}.")
     if RATINGS_FILE in files:
         ratings = parse_ratings(files[RATINGS_FILE][1], files[RATINGS_FILE][0])
-        result = HistoryFile(result.viewings, result.skips, ratings, result.profiles)
+        result = replace(result, ratings=ratings)
     return result
 
 
@@ -494,6 +498,7 @@ def for_profile(history: HistoryFile, profile: str | None) -> HistoryFile:
         tuple(s for s in history.skips if s[0] == profile),
         tuple(r for r in history.ratings if r.profile == profile),
         (profile,),
+        history.full,
     )
 
 

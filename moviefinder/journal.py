@@ -251,13 +251,14 @@ def import_history(
     """Read the export at PATH, add it to the stored history and report what happened.
 
     A simple export does not say where it was watched: its viewings take REGION, the
-    configured one. PROGRESS(rows read, rows expected) is called while a long export is read.
+    configured one (a full export's Country column says it). PROGRESS(rows read, rows
+    expected) is called while a long export is read.
 
     Raises:
         InputError: unreadable export, or profile trouble (see :func:`history.for_profile`).
     """
     export = for_profile(read_export(path, progress), profile)
-    if region:
+    if region and not export.full:
         export = dataclasses.replace(
             export,
             viewings=tuple(

@@ -134,3 +134,132 @@ def test_shipped_availability_names_real_titles_with_dates(default: Catalog) -> 
     assert keys == sorted(keys)
     originals = {r.id for r in records if r.source == "netflix-original"}
     assert originals == {t.id for t in default.titles if t.netflix_original}
+
+
+needs_lists = pytest.mark.skipif(
+    not (SHARED / "availability").is_dir(), reason=f"availability evidence not found at {SHARED}"
+)
+
+
+def test_duplicates_fold_into_one_entry_keeping_every_name() -> None:
+    from moviefinder.bundled import fold_duplicates
+    from moviefinder.catalog import Title
+    from moviefinder.netflix_lists import Listing
+
+    titles = [
+        Title("jw:1", "Money Heist", "series", 2017, alt_titles=("La casa de papel",), seasons=5),
+        Title("nft:1", "La casa de papel", "series", 2021, cast=("Úrsula Corberó",)),
+        Title("jw:2", "Boomika", "movie", 2021),
+        Title("nft:2", "Boomika (Hindi)", "movie", 2021, runtime=120),
+        Title("jw:3", "The Boss: Anatomy of a Crime", "movie", 2015),
+        Title("nft:3", "El patrón, radiografía de un crimen", "movie", 2014),
+        Title("jw:4", "Boomika", "movie", 1990),  # same name, another film: stays
+    ]
+    report = Listing(
+        "The Boss: Anatomy of a Crime", "movie", "netflix-engagement", "*", "", "",
+        original_title="El patrón, radiografía de un crimen",
+    )  # fmt: skip
+    folded, count = fold_duplicates(titles, [report], noted=set())
+    assert count == 3
+    by_id = {t.id: t for t in folded}
+    assert sorted(by_id) == ["jw:1", "jw:2", "jw:3", "jw:4"]
+    assert by_id["jw:1"].alt_titles == ("La casa de papel",)
+    assert by_id["jw:1"].cast == ("Úrsula Corberó",) and by_id["jw:1"].seasons == 5
+    assert by_id["jw:2"].alt_titles == ("Boomika (Hindi)",) and by_id["jw:2"].runtime == 120
+    assert by_id["jw:3"].alt_titles == ("El patrón, radiografía de un crimen",)
+    # the entry our notes describe keeps its id
+    kept, _ = fold_duplicates(titles[:2], [], noted={"nft:1"})
+    assert [t.id for t in kept] == ["nft:1"] and kept[0].alt_titles == ("Money Heist",)
+
+
+def test_titles_the_lists_name_but_the_catalogue_lacks_are_added_with_their_facts() -> None:
+    from moviefinder.bundled import dated_by_tmdb, missing_titles
+    from moviefinder.catalog import Title
+    from moviefinder.netflix_lists import Listing
+
+    titles = [Title("jw:1", "Heat", "movie", 1995)]
+    tmdb = {
+        77: Title("tmdb:movie:77", "Space Dogs", "movie", 2010, genres=("animation",)),
+        88: Title("tmdb:movie:88", "Other", "movie", 2001),
+    }
+    listings = dated_by_tmdb(
+        [
+            Listing("Heat", "movie", "netflix-top10-nl-daily", "NL", "", ""),  # known
+            Listing("Space Dogs", "movie", "netflix-top10-nl-daily", "NL", "", "", tmdb_id=77),
+            Listing("Moon Crew", "movie", "netflix-top10-nl-daily", "NL", "", "", tmdb_id=88),
+            Listing("Queen of Tears", "series", "netflix-engagement", "*", "", "", year=2024,
+                    original_title="눈물의 여왕", runtime=None),
+        ],
+        tmdb,
+    )  # fmt: skip
+    new = {t.title: t for t in missing_titles(titles, listings, tmdb)}
+    assert sorted(new) == ["Moon Crew", "Queen of Tears", "Space Dogs"]
+    dogs = new["Space Dogs"]  # TMDB's own list confirms the reference: its facts come along
+    assert (dogs.id, dogs.year, dogs.tmdb_id, dogs.genres) == (
+        "nf:film-space-dogs-2010",
+        2010,
+        77,
+        ("animation",),
+    )
+    assert new["Moon Crew"].tmdb_id is None  # TMDB gives id 88 to another title: dropped
+    queen = new["Queen of Tears"]
+    assert (queen.id, queen.type, queen.alt_titles) == (
+        "nf:tv-queen-of-tears-2024",
+        "series",
+        ("눈물의 여왕",),
+    )
+
+
+@needs_lists
+def test_at_least_6000_titles_carry_nl_evidence_with_source_and_date(default: Catalog) -> None:
+    from moviefinder.availability import evidence_titles, read_availability
+
+    records = read_availability(DATA / paths.AVAILABILITY_FILE)
+    assert evidence_titles(records, default)["NL"] >= 6000
+    sources = {r.source for r in records if r.region in ("NL", "*")}
+    assert sources == {
+        "netflix-engagement",
+        "netflix-original",
+        "netflix-top10-nl-daily",
+        "netflix-top10-nl-weekly",
+        "unogs-nl",
+    }
+
+
+@needs_lists
+def test_every_listed_recent_title_is_in_the_catalogue_once(default: Catalog) -> None:
+    from moviefinder.bundled import DAILY_TOP10, ENGAGEMENT, NEW_SINCE, TMDB_FILE, dated_by_tmdb
+    from moviefinder.importers.tmdb5000 import read_tmdb5000
+    from moviefinder.listing_match import ListingMatcher
+    from moviefinder.netflix_lists import read_daily_top10, read_engagement
+
+    matcher = ListingMatcher(default)
+    recent = [x for x in read_engagement(SHARED / ENGAGEMENT) if x.year and x.year >= NEW_SINCE]
+    tmdb = {t.tmdb_id: t for t in read_tmdb5000(SHARED / TMDB_FILE).titles if t.tmdb_id}
+    daily = dated_by_tmdb(read_daily_top10(SHARED / DAILY_TOP10), tmdb)
+    missing = [
+        x.name
+        for x in [*recent, *daily]
+        # a listing without a year that names several same-named titles names one of them
+        if matcher.match(x) is None and not (x.year is None and default.find(x.name))
+    ]
+    assert len(recent) > 2000 and missing == []
+    # one title, one entry: the Spanish name and the dubbed versions point at the same title
+    money = default.find("Money Heist")
+    assert len(money) == 1 and not default.find("La casa de papel")
+    assert "La casa de papel" in default.title(money[0]).alt_titles
+    assert not default.find("nft:s110") and not default.find("Boomika (Hindi)")
+
+
+@needs_lists
+def test_hours_viewed_are_the_reports_figures_with_seasons_summed(default: Catalog) -> None:
+    engagement = SHARED / "availability" / "netflix_engagement_2023_2025.csv"
+    with engagement.open(newline="", encoding="utf-8") as handle:
+        expected = sum(
+            int(r["hours_viewed"])
+            for r in csv.DictReader(handle)
+            if r["period"] == "2025H1" and r["title"].startswith("Breaking Bad: Season")
+        )
+    breaking = default.title(default.find("Breaking Bad")[0])
+    assert breaking.latest_hours() == ("2025H1", expected)
+    assert dict(zip(breaking.netflix_periods, breaking.netflix_hours, strict=True))["2025H1"] > 0

@@ -275,3 +275,41 @@ def test_eval_coverage_counts_distinct_titles(
     assert report["total"] == {"titles": 3, "matched": 2, "with_synopsis": 2}
     assert run(["eval", "coverage", str(tmp_path / "missing.csv")]) == 1
     assert "No such file or folder" in capsys.readouterr().err
+
+
+def test_ask_says_in_one_line_what_its_filters_hid(
+    bundled: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from moviefinder.availability import Availability, write_availability
+
+    monkeypatch.setenv("COLUMNS", "300")  # the hidden line on one line of the terminal
+    write_availability(
+        [Availability("t:5", "NL", "netflix", "unogs-nl", "2015-04-14", "2021-03-31")],
+        bundled / paths.AVAILABILITY_FILE,
+    )
+    assert run(["ask", "vikings fight for king alfred", "-n", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    hidden = [line for line in lines if line.startswith("Hidden")]
+    assert hidden == [
+        "Hidden, though they would rank among these: The Last Kingdom (no evidence it is on "
+        "Netflix in NL; --include-unknown)"
+    ]
+    assert run(["ask", "vikings fight for king alfred", "-n", "1", "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert [r["id"] for r in answer["results"]] == ["t:5"]
+    assert answer["hidden"] == [
+        {
+            "title": "The Last Kingdom",
+            "id": "t:1",
+            "reason": "no evidence it is on Netflix in NL",
+            "flag": "--include-unknown",
+        }
+    ]
+    # a filter read from the query text names --literal; nothing is said when nothing hides
+    assert (
+        run(["ask", "a crime movie about vikings and king alfred", "-n", "1", "--any-region"]) == 0
+    )
+    out = " ".join(capsys.readouterr().out.split())
+    assert "The Last Kingdom (filtered out by: only movie; --literal)" in out
+    assert run(["ask", "vikings fight for king alfred", "--any-region"]) == 0
+    assert "Hidden" not in capsys.readouterr().out

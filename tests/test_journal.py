@@ -180,3 +180,56 @@ def test_merge_keeps_order_and_dedupes() -> None:
         journal.Journal((a,)), HistoryFile((a, b, replace(b, profile="x")))
     )
     assert added == 2 and [v.title for v in merged.viewings] == ["B", "B", "A"]
+
+
+ACTIVITY = """Profile Name,Start Time,Duration,Attributes,Title,Supplemental Video Type,Device Type,Bookmark,Latest Bookmark,Country
+Ana,2024-03-01 20:00:00,00:40:00,,The Last Kingdom: Season 1: Episode 1,,TV,00:40:00,00:40:00,BR (Brazil)
+Ana,2024-05-02 20:00:00,00:40:00,,The Last Kingdom: Season 1: Episode 2,,TV,00:40:00,00:40:00,BR (Brazil)
+Ana,2024-06-03 20:00:00,01:40:00,,Heat,,TV,01:40:00,01:40:00,PT (Portugal)
+Ana,2024-06-04 20:00:00,00:40:00,,Unknown Show,,TV,00:40:00,00:40:00,
+"""
+
+
+def test_a_history_is_evidence_of_where_and_when_titles_were_on_netflix(
+    bundled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from moviefinder.availability import Availability
+
+    export = tmp_path / "ViewingActivity.csv"
+    export.write_text(ACTIVITY, encoding="utf-8")
+    assert run(["import-history", str(export)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Watched in: BR (2 viewings), PT (1 viewings)." in out
+    assert (
+        "Your region is NL, but this history was watched in BR: "
+        "`moviefinder config set region BR` searches what is on Netflix there." in out
+    )
+    stored = journal.load_journal()
+    catalog = Catalog.of("default", TITLES)
+    rows = journal.resolve(stored, catalog, "test")
+    assert sorted(journal.watched_in(stored, rows, catalog), key=lambda r: r.id) == [
+        Availability("t:1", "BR", "netflix", "your-history", "2024-03-01", "2024-05-02"),
+        Availability("t:5", "PT", "netflix", "your-history", "2024-06-03", "2024-06-03"),
+    ]
+    assert run(["explain", "Heat", "--region", "PT"]) == 0
+    out = capsys.readouterr().out
+    assert "On Netflix PT: your history, 2024-06" in out
+    assert "your-history: PT, 2024-06-03 → 2024-06-03" in out
+
+
+def test_a_simple_history_was_watched_in_the_configured_region(
+    bundled: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MOVIEFINDER_REGION", "BE")
+    path = tmp_path / "NetflixViewingHistory.csv"
+    path.write_text(SIMPLE, encoding="utf-8")
+    assert run(["import-history", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Watched in: BE (6 viewings)." in out and "config set region" not in out
+    assert {v.country for v in journal.load_journal().viewings} == {"BE"}
+    # Only the user's own history knows BE: no list of BE titles, so nothing is filtered
+    assert run(["ask", "space rocket", "-n", "1"]) == 0
+    assert "No availability evidence for BE in this catalogue" in capsys.readouterr().out

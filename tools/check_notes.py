@@ -4,7 +4,8 @@
 
 Each line must be a note (id, title, synopsis, keywords, alt_titles, netflix_original); with
 --batch, every id must be one of the batch's and carry its title. A synopsis is 40-90 words or
-empty (no synopsis rather than a guess); keywords are 3-15 short phrases. Our own words: no run
+empty (no synopsis rather than a guess); keywords are 3-20 short phrases (a remembered line may
+be up to eight words). Our own words: no run
 of 8 words of a synopsis or keyword list may appear in an outside description or overview.
 Prints one line per problem and exits 1 if there is any.
 """
@@ -76,10 +77,10 @@ def problems(notes: Path, batch: Path | None, shared: Path) -> list[str]:
         keywords = note["keywords"]
         if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
             found.append(f"{where}: keywords must be a list of strings")
-        elif note["synopsis"] and not 3 <= len(keywords) <= 15:
-            found.append(f"{where}: {len(keywords)} keywords (3-15)")
-        elif any(len(k.split()) > 4 for k in keywords):
-            found.append(f"{where}: a keyword longer than four words")
+        elif note["synopsis"] and not 3 <= len(keywords) <= 20:
+            found.append(f"{where}: {len(keywords)} keywords (3-20)")
+        elif any(len(k.split()) > 8 for k in keywords):
+            found.append(f"{where}: a keyword longer than eight words")
         if not isinstance(note["alt_titles"], list):
             found.append(f"{where}: alt_titles must be a list")
         if note["netflix_original"] not in (True, False, None):
