@@ -45,6 +45,12 @@ class ListingMatcher:
 
     def match(self, listing: Listing) -> int | None:
         """The catalogue row LISTING names, or None when none or several could be meant."""
+        rows = self.candidates(listing)
+        return self._one(rows, listing) if rows else None
+
+    def candidates(self, listing: Listing) -> list[int]:
+        """The rows LISTING could name: of its type, named as it is (or, failing that, with
+        it as another title), of a year that fits."""
         keys = [title_key(listing.name)]
         if listing.original_title:
             keys.append(title_key(listing.original_title))
@@ -53,13 +59,15 @@ class ListingMatcher:
         for index in (self._names, self._others):
             rows = sorted({r for key in keys for r in index.get(key, ()) if self._fits(r, listing)})
             if rows:
-                return self._one(rows, listing)
-        return None
+                return rows
+        return []
 
     def _fits(self, row: int, listing: Listing) -> bool:
         if self._types[row] != listing.kind:
             return False
         year, listed = self._years[row], listing.year
+        if year is not None and listing.after is not None and year < listing.after:
+            return False
         if year is None or listed is None:
             return not listing.exact_year
         if listing.exact_year:

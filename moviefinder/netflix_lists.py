@@ -79,6 +79,8 @@ class Listing:
     exact_year: bool = False
     #: For a series, the year is its first season's (a "Season 1" or limited-series row).
     starts: bool = False
+    #: The title is known to be from this year or later (though its own year is unknown).
+    after: int | None = None
 
 
 def series_name(title: str) -> str:

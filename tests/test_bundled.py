@@ -202,6 +202,9 @@ def test_titles_the_lists_name_but_the_catalogue_lacks_are_added_with_their_fact
         ("animation",),
     )
     assert new["Moon Crew"].tmdb_id is None  # TMDB gives id 88 to another title: dropped
+    # an id above every id of TMDB's list: entered since, so not the 1995 film of that name
+    (later,) = dated_by_tmdb([Listing("Heat", "movie", "d", "NL", "", "", tmdb_id=99)], tmdb)
+    assert later.after == 2009 and missing_titles(titles, [later], tmdb)[0].title == "Heat"
     queen = new["Queen of Tears"]
     assert (queen.id, queen.type, queen.alt_titles) == (
         "nf:tv-queen-of-tears-2024",
