@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
@@ -108,6 +109,27 @@ class SentenceTransformerEncoder:
         return np.asarray(vectors, dtype=np.float32)
 
 
+class Background:
+    """A call run on a thread of its own; :meth:`wait` joins it and raises what it raised."""
+
+    def __init__(self, call: Callable[[], object]) -> None:
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                call()
+            except BaseException as exc:  # handed to the waiting thread, which reports it
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, name="moviefinder-prepare")
+        self._thread.start()
+
+    def wait(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
 class OnnxEncoder:
     """The packaged model run by onnxruntime + tokenizers: same vectors, no torch at query time.
 
@@ -126,6 +148,14 @@ class OnnxEncoder:
         self._on_export = on_export  # told before the slow, one-time export starts
         self._rebuildable = export is None  # an export handed in is used as is, never remade
         self._runtime: tuple[Any, Any] | None = None
+        self._pending: Background | None = None
+
+    def prepare(self) -> None:
+        """Start loading the runtime in the background: a query is on its way, and importing
+        onnxruntime and opening its session (~0.15 s) can overlap the reading of the catalogue
+        and its evidence on the other core. :meth:`encode` waits for it."""
+        if self._runtime is None and self._pending is None:
+            self._pending = Background(self._load)
 
     @property
     def model_id(self) -> str:
@@ -157,6 +187,12 @@ class OnnxEncoder:
         return export.export_model(self._model_id, self._source())
 
     def _loaded(self) -> tuple[Any, Any]:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.wait()  # raises what the background load raised
+        return self._load()
+
+    def _load(self) -> tuple[Any, Any]:
         if self._runtime is None:
             current = self._current_export()
             try:

@@ -164,12 +164,14 @@ class Finder:
         open_ = self._mask(replace(view, filters=None, region=None), len(query_scores), exclude)
         words = np.zeros(len(query_scores), dtype=np.float32)
         if query is not None:
-            # The best candidates among what is shown and among everything, so that a title
-            # a filter hides is scored like the rest and can be named as hidden.
+            # The best candidates among what is shown, and the few best of everything (as many
+            # as the results are chosen from), so that a title a filter hides is scored like
+            # the rest and can be named as hidden.
             blended = self._blended(query_scores, view)
             pool = rank.top_k(blended, WORD_POOL, shown)
             if shown is not None:
-                pool = np.union1d(pool, rank.top_k(blended, WORD_POOL, open_))
+                others = rank.top_k(blended, view.limit * POOL_FACTOR, open_)
+                pool = np.union1d(pool, others)
             candidates = [self.catalog.title(int(row)) for row in pool]
             words[pool] = WORD_WEIGHT * word_match(query, candidates)
         return Scored(self._blended(query_scores + words, view), words, shown, open_)
@@ -208,7 +210,7 @@ class Finder:
             region is not None
             and region.has_evidence
             and not view.include_unknown
-            and row not in region.best
+            and row not in region.groups
         ):
             reasons.append(
                 (f"no evidence it is on Netflix in {region.region}", "--include-unknown")
@@ -265,8 +267,7 @@ class Finder:
             mask = visible if mask is None else mask & visible
         region = options.region
         if region is not None and region.has_evidence and not options.include_unknown:
-            known = np.zeros(size, dtype=bool)
-            known[list(region.best)] = True
+            known = region.known(size)
             mask = known if mask is None else mask & known
         return mask
 
@@ -304,9 +305,7 @@ class Finder:
                     taste_score=None if self.taste is None else float(self.taste[row]),
                     why=explain_match(query, title),
                     watched=int(row) in self.watched,
-                    availability=None
-                    if options.region is None
-                    else options.region.best.get(int(row)),
+                    availability=None if options.region is None else options.region.best(int(row)),
                     liked=liked,
                     disliked=disliked,
                     word_score=float(scored.words[row]),

@@ -17,7 +17,7 @@ import numpy as np
 
 from moviefinder import paths, snapshot
 from moviefinder.catalog import Catalog, Coverage
-from moviefinder.embed import load_encoder
+from moviefinder.embed import OnnxEncoder, load_encoder
 from moviefinder.errors import CatalogError, InputError, StoreError
 from moviefinder.files import discard, replace_together, settle
 from moviefinder.finder import Finder
@@ -257,17 +257,25 @@ def remove_catalog(name: str) -> None:
 
 
 def open_finder(
-    name: str, model: str, engine: str = "auto", on_export: Callable[[], None] | None = None
+    name: str,
+    model: str,
+    engine: str = "auto",
+    on_export: Callable[[], None] | None = None,
+    prepare: bool = False,
 ) -> Finder:
-    """A finder over catalogue NAME with MODEL's embeddings (the model loads on first query).
+    """A finder over catalogue NAME with MODEL's embeddings. The model loads on the first
+    query, or with PREPARE (a query is coming) starts loading at once, beside the reading.
 
     Served from the query-path copy (:mod:`moviefinder.snapshot`) when it is current.
     """
+    encoder = load_encoder(model, engine, on_export)
+    if prepare and isinstance(encoder, OnnxEncoder):
+        encoder.prepare()
     settle(paths.catalog_dir(name))  # finish a change that a crash interrupted
     sources = (titles_path(name), embeddings_path(name))
     cached = snapshot.load(name, sources, model)
     catalog, matrix = _read_one_version(name, model, sources) if cached is None else cached
-    return Finder(catalog, matrix, load_encoder(model, engine, on_export))
+    return Finder(catalog, matrix, encoder)
 
 
 def _read_one_version(
@@ -363,8 +371,13 @@ def open_availability(
     from moviefinder.availability import EVERY_REGION, for_region
 
     code = region.strip().upper()
-    records = read_evidence(catalog.name, {code, EVERY_REGION})
-    return for_region([*records, *viewed], catalog, code)
+    view = snapshot.region_view(
+        catalog.name,
+        code,
+        [titles_path(catalog.name), *availability_paths(catalog.name)],
+        lambda: for_region(read_evidence(catalog.name, {code, EVERY_REGION}), catalog, code),
+    )
+    return view.with_records(viewed, catalog)
 
 
 @dataclass(frozen=True)

@@ -440,7 +440,7 @@ def explanation(
             _out.print(f"  {label}: {', '.join(values)}")
     if title.synopsis:
         _out.print(f"  {title.synopsis}")
-    records = region.evidence.get(catalog.find(title.id)[0], ())
+    records = region.records(catalog.find(title.id)[0])
     if records:
         _out.print(f"On Netflix {region.region}: {records[0].describe(date.today())}")
         for record in records:

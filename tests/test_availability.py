@@ -40,14 +40,14 @@ def test_round_trip_sorted(tmp_path: Path) -> None:
 
 def test_region_view_shows_the_freshest_evidence_first(catalog: Catalog) -> None:
     nl = for_region(RECORDS, catalog, "NL")
-    assert sorted(nl.best) == [0, 1]
+    assert sorted(nl.groups) == [0, 1] and nl.known(5).tolist() == [True, True, False, False, False]
     # t:2: the originals flag (2026-11) is fresher than its NL top-10 record (2026-01)
-    assert [r.source for r in nl.evidence[1]] == ["netflix-original", "netflix-top10-nl-daily"]
-    assert nl.best[1].source == "netflix-original"
+    assert [r.source for r in nl.records(1)] == ["netflix-original", "netflix-top10-nl-daily"]
+    assert nl.best(1) == RECORDS[1] and nl.best(4) is None and nl.records(4) == ()
     assert nl.has_evidence
     jp = for_region(RECORDS, catalog, "JP")
     assert (
-        sorted(jp.best) == [1] and not jp.has_evidence
+        sorted(jp.groups) == [1] and not jp.has_evidence
     )  # originals alone are no regional evidence
 
 
@@ -56,7 +56,11 @@ def test_a_tie_in_freshness_goes_to_the_regions_own_record(catalog: Catalog) -> 
         Availability("t:1", "*", "netflix", "netflix-engagement", "2025-01-01", "2025-06-30"),
         Availability("t:1", "NL", "netflix", "your-history", "2025-02-01", "2025-06-30"),
     ]
-    assert for_region(same_day, catalog, "NL").best[0].source == "your-history"
+    view = for_region(same_day, catalog, "NL")
+    assert view.best(0).source == "your-history"  # type: ignore[union-attr]
+    assert not view.has_evidence  # the user's own history is no list of the region's titles
+    added = for_region(same_day[:1], catalog, "NL").with_records(same_day[1:], catalog)
+    assert added.records(0) == view.records(0)
 
 
 def test_age_and_labels() -> None:

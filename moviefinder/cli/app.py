@@ -97,7 +97,7 @@ def ask(
 ) -> None:
     """Find titles matching a description, blended with your taste once a history is imported."""
     settings = load_settings()
-    finder, taste = open_finder(settings, catalog)
+    finder, taste = open_finder(settings, catalog, query=True)
     weight = settings.taste_weight if taste_weight is None else taste_weight
     if decade is not None:
         year_from, year_to = decade_years(decade)

@@ -43,12 +43,16 @@ CatalogName = Annotated[
 
 
 def open_finder(
-    settings: Settings, catalog: str | None = None, history: bool = True
+    settings: Settings, catalog: str | None = None, history: bool = True, query: bool = False
 ) -> tuple[Finder, Taste | None]:
     """CATALOG's finder (default: the configured one), with the user's taste unless HISTORY
-    is off."""
+    is off; with QUERY (one will be encoded) the model starts loading at once."""
     finder = library.open_finder(
-        catalog or settings.catalog, settings.model, settings.encoder, render.exporting
+        catalog or settings.catalog,
+        settings.model,
+        settings.encoder,
+        render.exporting,
+        prepare=query,
     )
     if not history:
         return finder, None
