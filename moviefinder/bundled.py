@@ -41,7 +41,7 @@ from moviefinder.netflix_lists import (
 
 NOTES_FILE: Final = "notes.jsonl"
 #: When our notes (and so their Netflix-original flags) were last reviewed: the originals' date.
-NOTES_REVIEWED: Final = "2026-11-23"
+NOTES_REVIEWED: Final = "2026-12-06"
 WEEKLY_TOP10: Final = "availability/nl_top10_weekly_2021_2022-11.tsv"
 DAILY_TOP10: Final = "availability/nl_top10_daily_2025_2026.csv"
 ENGAGEMENT: Final = "availability/netflix_engagement_2023_2025.csv"

@@ -14,6 +14,7 @@ from typing import Final
 import numpy as np
 
 from moviefinder import rank
+from moviefinder.availability import RegionView
 from moviefinder.catalog import Catalog
 from moviefinder.errors import InputError
 from moviefinder.finder import Finder, View
@@ -121,12 +122,16 @@ def _answers(record: Mapping[str, object]) -> list[str] | None:
 
 
 def evaluate(
-    finder: Finder, items: Sequence[KnownItem], answerable_only: bool = False
+    finder: Finder,
+    items: Sequence[KnownItem],
+    answerable_only: bool = False,
+    region: RegionView | None = None,
 ) -> EvalReport:
     """Rank the whole catalogue for each item's query as `ask` reads it (Dutch in English,
-    filters and hints from the text) but without taste or availability. A title the query's
-    own filters hide is a miss. ANSWERABLE_ONLY leaves out the items none of whose answers is
-    in the catalogue, instead of counting them as misses."""
+    filters and hints from the text) but without taste, and without availability unless
+    REGION is given (then as a default `ask` there: titles without evidence hidden). A title
+    the query's own filters (or the region) hide is a miss. ANSWERABLE_ONLY leaves out the
+    items none of whose answers is in the catalogue, instead of counting them as misses."""
     total = len(items)
     if answerable_only:
         items = [i for i in items if any(finder.catalog.find(ref) for ref in i.expected)]
@@ -139,7 +144,9 @@ def evaluate(
         scores = finder.query_scores([p.text for p in parsed])
         for item, read, row_scores in zip(batch, parsed, scores, strict=True):
             rows = np.array(sorted({r for ref in item.expected for r in finder.catalog.find(ref)}))
-            view = View(filters=read.filters, hints=read.hints, include_watched=True)
+            view = View(
+                filters=read.filters, hints=read.hints, include_watched=True, region=region
+            )
             scored = finder.scored(row_scores, read.text, view)
             position = (
                 rank.rank_of(scored.scores, rows.astype(np.int64), scored.shown)

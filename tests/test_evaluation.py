@@ -83,3 +83,17 @@ def test_bad_known_item_files(tmp_path: Path, content: str, message: str) -> Non
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="No such file"):
         load_known_items(tmp_path / "missing.jsonl")
+
+
+def test_in_a_region_a_title_without_evidence_is_a_miss(finder: Finder) -> None:
+    from moviefinder.availability import Availability, for_region
+
+    items = [
+        KnownItem("vikings alfred wessex", ("t:1",)),
+        KnownItem("space rocket dogs", ("Star Voyage",)),
+    ]
+    records = [Availability("t:2", "NL", "netflix", "unogs-nl", "2020-01-01", "2021-03-31")]
+    nl = for_region(records, finder.catalog, "NL")
+    # t:1 has no NL evidence: hidden, so a miss; Star Voyage is first among what is shown
+    assert [o.rank for o in evaluate(finder, items, region=nl).per_query] == [None, 1]
+    assert [o.rank for o in evaluate(finder, items).per_query] == [1, 2]

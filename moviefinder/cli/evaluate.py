@@ -26,6 +26,13 @@ def eval_known_items(
             "--answerable", help="Leave out queries whose answer is not in the catalogue."
         ),
     ] = False,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region",
+            help="Rank as a default `ask` there does: only titles with evidence for the region.",
+        ),
+    ] = None,
     as_json: AsJson = False,
 ) -> None:
     """Hit@1/5/10 and MRR of queries whose right answer is known."""
@@ -34,7 +41,8 @@ def eval_known_items(
     items = load_known_items(file)
     settings = load_settings()
     finder, _ = open_finder(settings, catalog, history=False)
-    render.eval_report(evaluate(finder, items, answerable), as_json)
+    area = None if region is None else library.open_availability(finder.catalog, region)
+    render.eval_report(evaluate(finder, items, answerable, area), as_json)
 
 
 @eval_app.command("taste")
