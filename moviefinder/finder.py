@@ -171,7 +171,7 @@ class Finder:
             pool = rank.top_k(blended, WORD_POOL, shown)
             if shown is not None:
                 others = rank.top_k(blended, view.limit * POOL_FACTOR, open_)
-                pool = np.union1d(pool, others)
+                pool = np.unique(np.concatenate((pool, others)))  # union1d imports numpy.ma
             candidates = [self.catalog.title(int(row)) for row in pool]
             words[pool] = WORD_WEIGHT * word_match(query, candidates)
         return Scored(self._blended(query_scores + words, view), words, shown, open_)
