@@ -117,6 +117,19 @@ def _year_fits(primary: Title, other: Title) -> bool:
     return abs(other.year - primary.year) <= 1
 
 
+def _filled(base: Title, other: Title) -> Title:
+    """BASE with the facts it lacks taken from OTHER, another entry of the same title."""
+    return replace(
+        base,
+        runtime=base.runtime or other.runtime,
+        seasons=base.seasons or other.seasons,
+        genres=tuple(dict.fromkeys((*base.genres, *other.genres))),
+        countries=base.countries or other.countries,
+        directors=base.directors or other.directors,
+        cast=base.cast or other.cast,
+    )
+
+
 def merge(primary: list[Title], secondary: list[Title]) -> list[Title]:
     """Merge two title lists: PRIMARY rows keep their id and facts, SECONDARY fills gaps.
 
@@ -149,16 +162,7 @@ def merge(primary: list[Title], secondary: list[Title]) -> list[Title]:
             leftovers.append(t)
             continue
         taken.add(match)
-        base = merged[match]
-        merged[match] = replace(
-            base,
-            runtime=base.runtime or t.runtime,
-            seasons=base.seasons or t.seasons,
-            genres=tuple(dict.fromkeys((*base.genres, *t.genres))),
-            countries=base.countries or t.countries,
-            directors=base.directors or t.directors,
-            cast=base.cast or t.cast,
-        )
+        merged[match] = _filled(merged[match], t)
     for t in leftovers:
         merged.setdefault(t.id, t)
     return sorted(merged.values(), key=lambda t: t.id)
@@ -322,14 +326,8 @@ def _fold(group: list[Title], primary: Title) -> Title:
         if t is primary:
             continue
         folded = replace(
-            folded,
+            _filled(folded, t),
             alt_titles=other_titles(folded.title, (*folded.alt_titles, t.title, *t.alt_titles)),
-            runtime=folded.runtime or t.runtime,
-            seasons=folded.seasons or t.seasons,
-            genres=tuple(dict.fromkeys((*folded.genres, *t.genres))),
-            countries=folded.countries or t.countries,
-            directors=folded.directors or t.directors,
-            cast=folded.cast or t.cast,
             imdb_id=folded.imdb_id or t.imdb_id,
         )
     return folded

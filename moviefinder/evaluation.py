@@ -144,9 +144,7 @@ def evaluate(
         scores = finder.query_scores([p.text for p in parsed])
         for item, read, row_scores in zip(batch, parsed, scores, strict=True):
             rows = np.array(sorted({r for ref in item.expected for r in finder.catalog.find(ref)}))
-            view = View(
-                filters=read.filters, hints=read.hints, include_watched=True, region=region
-            )
+            view = View(filters=read.filters, hints=read.hints, include_watched=True, region=region)
             scored = finder.scored(row_scores, read.text, view)
             position = (
                 rank.rank_of(scored.scores, rows.astype(np.int64), scored.shown)

@@ -17,7 +17,7 @@ import io
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -35,7 +35,7 @@ MAX_BYTES: Final = 200_000_000
 
 _SEASON = re.compile(
     r"(?::|\s-)\s*(?:(?:season|series|part|volume|vol\.|book|chapter|collection|staffel|"
-    r"temporada|saison|stagione|sezon|seizoen|parte|temporada)\s*[\w.]+|limited series|"
+    r"temporada|saison|stagione|sezon|seizoen|parte)\s*[\w.]+|limited series|"
     r"the complete series|miniseries|the final season(?: part \d+)?)(?:\s*[:(].*)?$",
     re.IGNORECASE,
 )
@@ -158,6 +158,18 @@ def _int(value: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+@dataclass
+class _Seasons:
+    """What the rows of one film or series add up to while a report is read."""
+
+    yes: set[str] = field(default_factory=set)
+    released: set[str] = field(default_factory=set)
+    start: str = ""
+    original: str = ""
+    runtime: int | None = None
+    hours: dict[str, int] = field(default_factory=dict)
+
+
 def read_engagement(path: Path) -> list[Listing]:
     """Netflix's engagement reports: one listing per film or series (its seasons summed).
 
@@ -165,8 +177,7 @@ def read_engagement(path: Path) -> list[Listing]:
         InputError: not an engagement report, or a row with an unreadable period, kind or date.
     """
     needed = {"period", "kind", "title", "available_globally", "release_date", "hours_viewed"}
-    groups: dict[tuple[TitleType, str, int | None], dict[str, object]] = {}
-    hours: dict[tuple[TitleType, str, int | None], dict[str, int]] = defaultdict(dict)
+    groups: dict[tuple[TitleType, str, int | None], _Seasons] = {}
     what = "Netflix engagement report"
     for number, row in enumerate(_rows(path, needed, what), start=2):
         period, raw_kind = row["period"].strip(), row["kind"].strip().lower()
@@ -188,50 +199,44 @@ def read_engagement(path: Path) -> list[Listing]:
             year = None  # "My Girl (2037)": part of the name, not a release year
         else:
             name = _YEAR_SUFFIX.sub("", name)
-        key = (kind, name, year)
-        group = groups.setdefault(
-            key, {"yes": set(), "released": set(), "original": "", "runtime": None, "start": ""}
-        )
+        group = groups.setdefault((kind, name, year), _Seasons())
         if released and kind == "series" and (_FIRST_SEASON.search(title) or name == title):
-            group["start"] = min(filter(None, (str(group["start"]), released)))
+            group.start = min(filter(None, (group.start, released)))
         if row["available_globally"].strip().lower() == "yes":
-            group["yes"].add(period)  # type: ignore[attr-defined]
+            group.yes.add(period)
         if released:
-            group["released"].add(released)  # type: ignore[attr-defined]
+            group.released.add(released)
         original = (row.get("original_title") or "").strip()
-        if original and not group["original"]:
-            group["original"] = _original_series(original) if name != title else original
+        if original and not group.original:
+            group.original = _original_series(original) if name != title else original
         runtime = _int(row.get("runtime_minutes") or "")
         if runtime and kind == "movie":
-            group["runtime"] = runtime
-        viewed = _int(row["hours_viewed"]) or 0
-        hours[key][period] = hours[key].get(period, 0) + viewed
-    listings = []
-    for (kind, name, year), group in groups.items():
-        yes = sorted(group["yes"])  # type: ignore[call-overload]
-        released = sorted(group["released"])  # type: ignore[call-overload]
-        periods = sorted(hours[(kind, name, year)].items())
-        start = str(group["start"])
-        first = yes[0] if yes else periods[0][0]
-        last = yes[-1] if yes else periods[-1][0]
-        listings.append(
-            Listing(
-                name=name,
-                kind=kind,
-                source=ENGAGEMENT,
-                region=EVERY_REGION,
-                first_seen=_period_dates(first)[0],
-                last_seen=_period_dates(last)[1],
-                year=year or int((start or released[0])[:4]) if year or released else None,
-                original_title=str(group["original"]),
-                hours=tuple(periods),
-                runtime=group["runtime"],  # type: ignore[arg-type]
-                evidence=bool(yes),
-                exact_year=year is not None,
-                starts=bool(start),
-            )
-        )
-    return listings
+            group.runtime = runtime
+        group.hours[period] = group.hours.get(period, 0) + (_int(row["hours_viewed"]) or 0)
+    return [_engagement_listing(key, group) for key, group in groups.items()]
+
+
+def _engagement_listing(key: tuple[TitleType, str, int | None], group: _Seasons) -> Listing:
+    kind, name, year = key
+    yes, periods = sorted(group.yes), sorted(group.hours.items())
+    first = yes[0] if yes else periods[0][0]
+    last = yes[-1] if yes else periods[-1][0]
+    dated = group.start or min(group.released, default="")
+    return Listing(
+        name=name,
+        kind=kind,
+        source=ENGAGEMENT,
+        region=EVERY_REGION,
+        first_seen=_period_dates(first)[0],
+        last_seen=_period_dates(last)[1],
+        year=year or (int(dated[:4]) if dated else None),
+        original_title=group.original,
+        hours=tuple(periods),
+        runtime=group.runtime,
+        evidence=bool(yes),
+        exact_year=year is not None,
+        starts=bool(group.start),
+    )
 
 
 def read_weekly_top10(path: Path) -> list[Listing]:
