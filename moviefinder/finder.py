@@ -13,14 +13,13 @@ from moviefinder.availability import Availability, RegionView
 from moviefinder.catalog import Catalog, Title, franchise_key
 from moviefinder.embed import Encoder
 from moviefinder.errors import QueryError
-from moviefinder.explain import Explanation, explain_match, taste_neighbours, word_match
+from moviefinder.explain import Explanation, explain_match, taste_neighbours
 from moviefinder.query import Filters, Hints
 from moviefinder.taste import Taste
+from moviefinder.words import word_scores
 
-#: The candidates (best by meaning) whose wording is compared with the query's, and what a
-#: title holding all of the query's distinctive words gains: measured on real requests, the
-#: share of MRR it adds grows up to a weight of ~1.5 (README, Search quality).
-WORD_POOL: Final = 200
+#: What a title holding all of the query's distinctive words gains: measured on real requests,
+#: the share of MRR it adds grows up to a weight of ~1.5 (README, Search quality).
 WORD_WEIGHT: Final = 1.0
 #: How many candidates per shown result diversification may choose from.
 POOL_FACTOR: Final = 5
@@ -71,7 +70,7 @@ class Match:
     availability: Availability | None = None
     liked: tuple[tuple[str, float], ...] = ()
     disliked: tuple[tuple[str, float], ...] = ()
-    #: What the query's own words added to the query score (:func:`explain.word_match`).
+    #: What the query's own words added to the query score (:func:`words.word_scores`).
     word_score: float = 0.0
     #: The title's row in the catalogue.
     row: int = -1
@@ -158,22 +157,13 @@ class Finder:
     ) -> Scored:
         """Every title's score: score = (1 − w)·(query + words) + w·taste + hints, where
         *words* is how much of QUERY's distinctive wording a title holds (weighted by
-        :data:`WORD_WEIGHT`), measured among the :data:`WORD_POOL` best candidates that VIEW
-        shows and 0 elsewhere; QUERY None (a `similar` search) leaves words out."""
+        :data:`WORD_WEIGHT`; :func:`words.word_scores`, over every title); QUERY None (a
+        `similar` search) leaves words out."""
         shown = self._mask(view, len(query_scores), exclude)
         open_ = self._mask(replace(view, filters=None, region=None), len(query_scores), exclude)
         words = np.zeros(len(query_scores), dtype=np.float32)
         if query is not None:
-            # The best candidates among what is shown, and the few best of everything (as many
-            # as the results are chosen from), so that a title a filter hides is scored like
-            # the rest and can be named as hidden.
-            blended = self._blended(query_scores, view)
-            pool = rank.top_k(blended, WORD_POOL, shown)
-            if shown is not None:
-                others = rank.top_k(blended, view.limit * POOL_FACTOR, open_)
-                pool = np.unique(np.concatenate((pool, others)))  # union1d imports numpy.ma
-            candidates = [self.catalog.title(int(row)) for row in pool]
-            words[pool] = WORD_WEIGHT * word_match(query, candidates)
+            words += WORD_WEIGHT * word_scores(query, self.catalog.word_index)
         return Scored(self._blended(query_scores + words, view), words, shown, open_)
 
     def standing(

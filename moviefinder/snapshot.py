@@ -31,9 +31,12 @@ from moviefinder.availability import RegionView
 from moviefinder.catalog import FIELD_NAMES, Catalog
 from moviefinder.errors import StoreError, one_line
 from moviefinder.files import atomic_file, replace_dir, staging_dir
+from moviefinder.words import WordIndex
 
-FORMAT: Final = 3
+FORMAT: Final = 4
 MATRIX_FILE: Final = "matrix.npy"
+#: The word index (:class:`words.WordIndex`): its keys, spans and postings.
+WORD_FILES: Final = ("words_keys.npy", "words_spans.npy", "words_rows.npy")
 ROWS_FILE: Final = "rows.jsonl"
 OFFSETS_FILE: Final = "rows.npy"
 COLUMNS_DIR: Final = "columns"
@@ -50,7 +53,13 @@ def _column_file(field: str) -> str:
 
 
 #: Every file of a copy but the stamp, relative to its folder.
-FILES: Final = (MATRIX_FILE, OFFSETS_FILE, ROWS_FILE, *(_column_file(f) for f in FIELD_NAMES))
+FILES: Final = (
+    MATRIX_FILE,
+    OFFSETS_FILE,
+    ROWS_FILE,
+    *WORD_FILES,
+    *(_column_file(f) for f in FIELD_NAMES),
+)
 
 
 def _identity(sources: tuple[Path, Path], model: str) -> dict[str, Any]:
@@ -204,8 +213,18 @@ def _open(name: str, folder: Path, stamp: _Stamp) -> tuple[Catalog, np.ndarray]:
     stamp.check_crc(folder, ROWS_FILE, rows)
     if offsets.shape != (stamp.rows + 1,) or int(offsets[-1]) != len(rows):
         raise Damaged(folder / OFFSETS_FILE, "does not match rows.jsonl")
-    catalog = Catalog(name, _Columns(folder, stamp), _Rows(folder, offsets))
+    catalog = Catalog(name, _Columns(folder, stamp), _Rows(folder, offsets), _words(folder, stamp))
     return catalog, matrix
+
+
+def _words(folder: Path, stamp: _Stamp) -> WordIndex:
+    """The word index, memory-mapped, checked against the stamp."""
+    keys, spans, rows = (np.load(folder / file, mmap_mode="r") for file in WORD_FILES)
+    for file, array in zip(WORD_FILES, (keys, spans, rows), strict=True):
+        stamp.check_crc(folder, file, array)
+    if spans.shape != (len(keys), 2) or (len(spans) and int(spans[-1, 1]) != len(rows)):
+        raise Damaged(folder / WORD_FILES[1], "does not match the word index")
+    return WordIndex(keys, spans, rows, stamp.rows)
 
 
 def verify(name: str) -> str | None:
@@ -240,6 +259,10 @@ def save(catalog: Catalog, matrix: np.ndarray, sources: tuple[Path, Path], model
         files: dict[str, list[int]] = {}
         np.save(staging / MATRIX_FILE, data)
         files[MATRIX_FILE] = [0, _crc(data)]
+        index = WordIndex.of_catalog(catalog)
+        for file, array in zip(WORD_FILES, (index.keys, index.spans, index.rows), strict=True):
+            np.save(staging / file, array)
+            files[file] = [0, _crc(np.ascontiguousarray(array))]
         (staging / COLUMNS_DIR).mkdir()
         for field in FIELD_NAMES:
             text = json.dumps(list(catalog.columns[field]), ensure_ascii=False).encode()

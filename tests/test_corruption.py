@@ -224,6 +224,9 @@ CACHE_DAMAGES: dict[str, tuple[str, Damage]] = {
     "rows-truncated": (snapshot.ROWS_FILE, truncate),
     "rows-same-size": (snapshot.ROWS_FILE, same_size_garbage),
     "offsets-garbage": (snapshot.OFFSETS_FILE, garbage),
+    "word-rows-same-size": (snapshot.WORD_FILES[2], same_size_garbage),
+    "word-keys-truncated": (snapshot.WORD_FILES[0], truncate),
+    "word-spans-garbage": (snapshot.WORD_FILES[1], garbage),
     "matrix-fortran": (
         snapshot.MATRIX_FILE,
         lambda p: p.write_bytes(

@@ -4,10 +4,11 @@ import pytest
 
 from moviefinder.catalog import Catalog, Title
 from moviefinder.errors import QueryError
-from moviefinder.explain import Explanation, content_words, explain_match, word_match
+from moviefinder.explain import Explanation, explain_match
 from moviefinder.finder import WORD_WEIGHT, Finder, View
 from moviefinder.query import Filters
 from moviefinder.store import refresh
+from moviefinder.words import WordIndex, content_words, key, word_scores
 from tests.conftest import FakeEncoder
 
 
@@ -75,15 +76,17 @@ def test_one_title_per_franchise(encoder: FakeEncoder) -> None:
     assert len(shown) == 3 and sum(t.startswith("Rocky") for t in shown) == 1
 
 
-def test_word_match_weighs_the_rare_query_words() -> None:
+def test_word_scores_weigh_the_rare_query_words_over_every_title() -> None:
     alfred = Title(id="a", title="The Last Kingdom", type="series", keywords=("King Alfred",))
     canute = Title(id="b", title="Vikings: Valhalla", type="series", keywords=("King Canute",))
     outlaw = Title(id="c", title="Outlaw King", type="movie", synopsis="A Scottish king rebels.")
-    shares = word_match("King Alfred", [alfred, canute, outlaw]).tolist()
+    index = WordIndex.of([alfred, canute, outlaw])
     # "king" is held by all three (weight log(4/3.5)), "alfred" by one (log(4/1.5))
-    assert shares == pytest.approx([1.0, 0.12, 0.12], abs=0.005)
-    assert word_match("the and of", [alfred]).tolist() == [0.0]  # stopwords only
-    assert word_match("Alfred fights", [canute]).tolist() == [0.0]
+    assert word_scores("King Alfred", index).tolist() == pytest.approx([1.0, 0.12, 0.12], abs=0.005)
+    assert word_scores("the and of", index).tolist() == [0.0, 0.0, 0.0]  # stopwords only
+    assert word_scores("Alfred fights", WordIndex.of([canute])).tolist() == [0.0]
+    assert index.holders("viking").tolist() == [1] and index.holders("nobody").tolist() == []
+    assert key("alfred") == key("alfred") != key("alfrea")  # stable, not Python's hash()
 
 
 def test_words_count_for_hidden_titles_too_and_not_for_similar(finder: Finder) -> None:
