@@ -38,6 +38,7 @@ from moviefinder.netflix_lists import (
     read_weekly_top10,
     undubbed,
 )
+from moviefinder.phrases import key_phrases, pick
 
 NOTES_FILE: Final = "notes.jsonl"
 #: When our notes (and so their Netflix-original flags) were last reviewed: the originals' date.
@@ -117,10 +118,55 @@ def _year_fits(primary: Title, other: Title) -> bool:
     return abs(other.year - primary.year) <= 1
 
 
+def phrased(titles: Iterable[Title]) -> list[Title]:
+    """TITLES, read with their outside descriptions as synopses (and TMDB's keywords), made
+    into key phrases (:mod:`moviefinder.phrases`) from every description an entry gathered in
+    the build; the prose itself is dropped here: it is never shipped."""
+    return [
+        replace(
+            t,
+            key_phrases=pick(
+                (*t.key_phrases, *t.keywords, *key_phrases(t.synopsis)), source=t.synopsis
+            ),
+            synopsis="",
+            keywords=(),
+        )
+        for t in titles
+    ]
+
+
+def with_tmdb(titles: list[Title], tmdb: Iterable[Title]) -> list[Title]:
+    """TITLES with the description and keywords of TMDB's entry for the films it holds
+    (matched by title and a year within one; a name several films share adds nothing)."""
+    by_key: dict[tuple[str, int | None], list[Title]] = defaultdict(list)
+    for t in tmdb:
+        by_key[(title_key(t.title), t.year)].append(t)
+    out = []
+    for t in titles:
+        if t.type == "movie" and t.year is not None:
+            found = [
+                m for y in (t.year - 1, t.year, t.year + 1) for m in by_key[(title_key(t.title), y)]
+            ]
+            if len(found) == 1 and found[0].tmdb_id != t.tmdb_id:
+                t = _described(t, found[0])
+        out.append(t)
+    return out
+
+
+def _described(base: Title, other: Title) -> Title:
+    """BASE with OTHER's outside description and keywords beside its own (build-time only:
+    :func:`phrased` turns them into key phrases)."""
+    return replace(
+        base,
+        synopsis=" | ".join(d for d in (base.synopsis, other.synopsis) if d),
+        keywords=tuple(dict.fromkeys((*base.keywords, *other.keywords))),
+    )
+
+
 def _filled(base: Title, other: Title) -> Title:
     """BASE with the facts it lacks taken from OTHER, another entry of the same title."""
     return replace(
-        base,
+        _described(base, other),
         runtime=base.runtime or other.runtime,
         seasons=base.seasons or other.seasons,
         genres=tuple(dict.fromkeys((*base.genres, *other.genres))),
@@ -245,17 +291,19 @@ def build_default(shared: Path, notes_path: Path) -> Build:
     notes = read_notes(notes_path)
     lists = Lists.read(shared)
     titles = merge(
-        list(read_justwatch(shared / JUSTWATCH_FILE).titles),
-        list(read_netflix_titles(shared / NETFLIX_FILE).titles),
+        list(read_justwatch(shared / JUSTWATCH_FILE, descriptions=True).titles),
+        list(read_netflix_titles(shared / NETFLIX_FILE, descriptions=True).titles),
     )
     titles, merged = fold_duplicates(titles, lists.engagement, {n.id for n in notes})
     recent = [t for t in lists.engagement if t.year is not None and t.year >= NEW_SINCE]
     from_reports = missing_titles(titles, recent, {})
     titles = sorted([*titles, *from_reports], key=lambda t: t.id)
-    known = {t.tmdb_id: t for t in read_tmdb5000(shared / TMDB_FILE).titles if t.tmdb_id}
+    tmdb = read_tmdb5000(shared / TMDB_FILE, descriptions=True).titles
+    known = {t.tmdb_id: t for t in tmdb if t.tmdb_id}
     lists = replace(lists, daily=dated_by_tmdb(lists.daily, known))
     from_daily = missing_titles(titles, lists.daily, known)
     titles = sorted([*titles, *from_daily], key=lambda t: t.id)
+    titles = phrased(with_tmdb(titles, tmdb))  # from here on, no outside prose
     titles = with_hours(apply_notes(titles, notes), lists.engagement)
     catalog = Catalog.of(paths.DEFAULT_CATALOG, titles)
     evidence = evidence_from(catalog, lists.all()) + availability.catalogue_records(
@@ -388,7 +436,7 @@ def missing_titles(
             ref = None  # TMDB's own list gives that id to another title
         base = Title(id="", title=listing.name, type=listing.kind)
         if confirmed is not None:
-            base = replace(confirmed, synopsis="", keywords=(), title=listing.name)
+            base = replace(confirmed, title=listing.name)
         id_ = _slug(listing)
         while id_ in taken:
             id_ += "+"

@@ -57,6 +57,9 @@ class Title:
     #: series sums its seasons. Two parallel tuples, oldest half-year first.
     netflix_periods: tuple[str, ...] = ()
     netflix_hours: tuple[int, ...] = ()
+    #: Key phrases (at most three words each) taken from outside descriptions: facts, not
+    #: prose. Our own ``keywords`` come first wherever there are any.
+    key_phrases: tuple[str, ...] = ()
 
     def latest_hours(self) -> tuple[str, int] | None:
         """The latest half-year with hours viewed, and the hours: ("2025H1", 312_000_000)."""
@@ -82,6 +85,8 @@ def title_text(title: Title) -> str:
         parts.append(f"Genres: {', '.join(title.genres)}.")
     if title.keywords:
         parts.append(f"Keywords: {', '.join(title.keywords)}.")
+    if title.key_phrases:
+        parts.append(f"Key phrases: {', '.join(title.key_phrases)}.")
     if title.synopsis:
         parts.append(title.synopsis.strip())
     if title.directors:

@@ -34,6 +34,7 @@ def explain_match(query: str, title: Title) -> Explanation:
         "title": " ".join((title.title, *title.alt_titles)),
         "genres": " ".join(title.genres),
         "keywords": " ".join(title.keywords),
+        "key phrases": " ".join(title.key_phrases),
         "people": " ".join((*title.directors, *title.cast)),
         "synopsis": title.synopsis,
     }

@@ -57,11 +57,12 @@ TITLE_SCHEMA: Final = pa.schema(
         ("netflix_original", pa.bool_()),
         ("netflix_periods", _TEXT_LIST),
         ("netflix_hours", pa.list_(pa.int64())),
+        ("key_phrases", _TEXT_LIST),
     ]
 )
 assert tuple(TITLE_SCHEMA.names) == FIELD_NAMES, "schema and Title drifted apart"
 #: Columns added after catalogues were first written: absent in an older file, they are empty.
-LATER_COLUMNS: Final = ("netflix_periods", "netflix_hours")
+LATER_COLUMNS: Final = ("netflix_periods", "netflix_hours", "key_phrases")
 
 Progress = Callable[[int, int], None]
 

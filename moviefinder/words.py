@@ -67,9 +67,16 @@ def stem(word: str) -> str:
 
 
 def title_stems(title: Title) -> set[str]:
-    """The stems a title holds in its names, keywords, people and synopsis."""
+    """The stems a title holds in its names, keywords, key phrases, people and synopsis."""
     text = " ".join(
-        (title.title, *title.alt_titles, *title.keywords, *title.directors, *title.cast)
+        (
+            title.title,
+            *title.alt_titles,
+            *title.keywords,
+            *title.key_phrases,
+            *title.directors,
+            *title.cast,
+        )
     )
     return {stem(w) for w in words_of(f"{text} {title.synopsis}")}
 

@@ -266,3 +266,32 @@ def test_hours_viewed_are_the_reports_figures_with_seasons_summed(default: Catal
     breaking = default.title(default.find("Breaking Bad")[0])
     assert breaking.latest_hours() == ("2025H1", expected)
     assert dict(zip(breaking.netflix_periods, breaking.netflix_hours, strict=True))["2025H1"] > 0
+
+
+def test_key_phrases_are_short_lower_case_facts_never_prose(default: Catalog) -> None:
+    phrased = [t for t in default.titles if t.key_phrases]
+    assert len(phrased) > 0.8 * len(default)
+    for t in phrased:
+        for phrase in t.key_phrases:
+            assert 1 <= len(phrase.split()) <= 3 and phrase == phrase.casefold(), (t.title, phrase)
+        words = [set(p.split()) for p in t.key_phrases]
+        assert all(not (a & b) for i, a in enumerate(words) for b in words[i + 1 :]), t.title
+
+
+@needs_shared
+def test_no_eight_word_run_of_outside_prose_in_key_phrases(default: Catalog) -> None:
+    outside: set[tuple[str, ...]] = set()
+    for name, column in [
+        ("netflix_titles.csv", "description"),
+        ("netflix_justwatch_2023_titles.csv", "description"),
+        ("tmdb_5000_movies.csv", "overview"),
+    ]:
+        for r in rows(name):
+            outside |= shingles(r.get(column) or "")
+    # each phrase has three words at most; not even phrases side by side rebuild a sentence
+    copied = [
+        (t.title, " ".join(s))
+        for t in default.titles
+        for s in shingles(" ".join((*t.keywords, *t.key_phrases, t.synopsis))) & outside
+    ]
+    assert copied == []
