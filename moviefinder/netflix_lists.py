@@ -252,9 +252,7 @@ def read_weekly_top10(path: Path) -> list[Listing]:
         week, category = row["week"].strip(), row["category"].strip().lower()
         if not _DAY.fullmatch(week):
             raise _bad(path, number, "week", week)
-        if category not in ("films", "tv", "films (english)", "tv (english)") and not (
-            category.startswith(("films", "tv"))
-        ):
+        if not category.startswith(("films", "tv")):  # "Films (English)", "TV (Non-English)"
             raise _bad(path, number, "category", category)
         kind: TitleType = "series" if category.startswith("tv") else "movie"
         region = row["country_iso2"].strip().upper()
