@@ -25,6 +25,8 @@ from moviefinder.errors import InputError, MovieFinderError
 from moviefinder.files import atomic_file
 
 EVERY_REGION: Final = "*"
+#: The source of evidence from the user's own viewing history.
+HISTORY_SOURCE: Final = "your-history"
 SOURCE_LABELS: Final = {
     "netflix-top10-nl-weekly": "NL top 10",
     "netflix-top10-nl-daily": "NL top 10",
@@ -33,10 +35,8 @@ SOURCE_LABELS: Final = {
     "netflix-original": "Netflix original",
     "justwatch-2023": "JustWatch US list",
     "tmdb-watch-providers": "TMDB/JustWatch",
-    "your-history": "your history",
+    HISTORY_SOURCE: "your history",
 }
-#: The source of evidence from the user's own viewing history.
-HISTORY_SOURCE: Final = "your-history"
 #: Evidence last seen more than this many days ago is shown as stale, and after
 #: :data:`OLD_AFTER_DAYS` as old: the title may have left since. Netflix's reports come out
 #: half a year after the half-year they cover, so their latest is always months old.

@@ -82,7 +82,6 @@ class Hidden:
     shows it."""
 
     title: Title
-    id: str
     reason: str
     flag: str
 
@@ -228,7 +227,7 @@ class Finder:
             if reasons:
                 title = self.catalog.title(int(row))
                 reason, flag = reasons[0]
-                found.append(Hidden(title, title.id, reason, flag))
+                found.append(Hidden(title, reason, flag))
         return tuple(found)
 
     def _neighbours(

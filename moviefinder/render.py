@@ -145,7 +145,7 @@ def _hidden_line(hidden: Sequence[Hidden]) -> str:
 def hidden_dict(hidden: Hidden) -> dict[str, object]:
     return {
         "title": hidden.title.title,
-        "id": hidden.id,
+        "id": hidden.title.id,
         "reason": hidden.reason,
         "flag": hidden.flag,
     }
@@ -444,7 +444,7 @@ def explanation(
     if records:
         _out.print(f"On Netflix {region.region}: {records[0].describe(date.today())}")
         for record in records:
-            where = "every region" if record.region == "*" else record.region
+            where = _place(record.region)
             _out.print(
                 f"  {record.source}: {where}, {record.first_seen} → {record.last_seen} "
                 f"({record.age(date.today())})"
@@ -477,6 +477,11 @@ def explanation(
         _out.print("[yellow]It would be hidden:[/] " + escape("; ".join(hidden)), markup=True)
     else:
         _out.print("It would be shown.")
+
+
+def _place(region: str) -> str:
+    """A region as the user reads it: "*" is every region."""
+    return "every region" if region == "*" else region
 
 
 def _hours(hours: int) -> str:
@@ -514,7 +519,7 @@ def catalog_info(info: CatalogInfo, as_json: bool) -> None:
         _out.print(f"  {label:<18} {count:>6}  ({count / max(cover.titles, 1):.0%})")
     table = Table("region", "source", "titles with evidence", title="availability")
     for region, by_source in info.availability.items():
-        place = "every region" if region == "*" else region
+        place = _place(region)
         for source, count in by_source.items():
             table.add_row(place, source, str(count))
         table.add_row(
@@ -537,8 +542,9 @@ def evidence_added(result: EvidenceImport) -> None:
         f"'{result.name}' ({result.records} evidence records)."
     )
     for region, count in result.after.items():
-        place = "every region" if region == "*" else region
-        _out.print(f"  {place}: {result.before.get(region, 0)} → {count} titles with evidence")
+        _out.print(
+            f"  {_place(region)}: {result.before.get(region, 0)} → {count} titles with evidence"
+        )
 
 
 def catalog_import(result: CatalogImport) -> None:

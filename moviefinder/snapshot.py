@@ -17,6 +17,7 @@ damaged halfway through a command removes the copy and stops the command with a
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -290,6 +291,7 @@ def save(catalog: Catalog, matrix: np.ndarray, sources: tuple[Path, Path], model
 # --- a region's availability evidence, kept beside the copy ---------------------------------
 
 REGIONS_DIR: Final = "regions"
+_REGION: Final = re.compile(r"[A-Z]{2}")
 
 
 def region_view(
@@ -303,6 +305,8 @@ def region_view(
     shown. Like the rest of the copy it is made again whenever it does not match (a damaged
     one too), and silently not kept where the data directory is read-only.
     """
+    if not _REGION.fullmatch(region):  # not a country code: used as a file name, never kept
+        return build()
     path = snapshot_dir(name) / REGIONS_DIR / f"{region}.json"
     identity = [[str(p.resolve()), *_stat(p)] for p in sources]
     try:

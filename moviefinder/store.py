@@ -119,7 +119,7 @@ def read_titles(path: Path, name: str, remedy: str = "run `moviefinder catalog b
     """
     table = _read_table(path, f"catalogue '{name}'", remedy)
     for late in LATER_COLUMNS:  # a catalogue written before these columns existed
-        if late not in table.column_names and len(table.column_names) > 1:
+        if late not in table.column_names:
             kind = TITLE_SCHEMA.field(late).type
             table = table.append_column(late, pa.nulls(table.num_rows, kind))
     missing = [n for n in TITLE_SCHEMA.names if n not in table.column_names]

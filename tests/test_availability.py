@@ -127,3 +127,14 @@ def test_reading_one_region_skips_the_others(tmp_path: Path) -> None:
     write_availability(RECORDS, path)
     assert {r.region for r in read_availability(path, {"NL", "*"})} == {"NL", "*"}
     assert len(read_availability(path, {"US"})) == 1
+
+
+def test_a_region_that_is_no_country_code_is_never_a_cache_file_name(
+    bundled: Path, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_availability(RECORDS, bundled / paths.AVAILABILITY_FILE)
+    assert run(["ask", "space rocket", "--region", "../../../escape"]) == 0
+    assert "No availability evidence for ../../../ESCAPE" in capsys.readouterr().out
+    assert not list(home.parent.rglob("ESCAPE.json"))
+    assert run(["ask", "space rocket", "--region", "nl"]) == 0
+    assert [p.name for p in home.rglob("regions/*.json")] == ["NL.json"]
