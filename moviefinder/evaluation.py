@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -79,23 +79,10 @@ def load_known_items(path: Path) -> list[KnownItem]:
     Raises:
         InputError: missing file, bad JSON, or a line without a query or expected list.
     """
-    if not path.is_file():
-        raise InputError(f"No such file: {path}")
     items = []
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except UnicodeDecodeError:
-        raise InputError(f"{path} is not UTF-8 text.") from None
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{number}: not valid JSON ({exc.msg}).") from None
-        query = record.get("query") if isinstance(record, dict) else None
-        expected = record.get("expected") if isinstance(record, dict) else None
-        if expected is None and isinstance(record, dict):
+    for number, record in _json_lines(path):
+        query, expected = record.get("query"), record.get("expected")
+        if expected is None:
             expected = _answers(record)
         if isinstance(expected, str):
             expected = [expected]
@@ -111,6 +98,30 @@ def load_known_items(path: Path) -> list[KnownItem]:
     if not items:
         raise InputError(f"{path} has no queries.")
     return items
+
+
+def _json_lines(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
+    """Each non-empty line of the JSONL file PATH as (line number, object).
+
+    Raises:
+        InputError: missing file, not UTF-8, or a line that is no JSON object.
+    """
+    if not path.is_file():
+        raise InputError(f"No such file: {path}")
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not UTF-8 text.") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}:{number}: not valid JSON ({exc.msg}).") from None
+        if not isinstance(record, dict):
+            raise InputError(f"{path}:{number}: not a JSON object.")
+        yield number, record
 
 
 def _answers(record: Mapping[str, object]) -> list[str] | None:
@@ -257,3 +268,90 @@ def history_coverage(name: str, viewings: Sequence[Viewing], catalog: Catalog) -
     rows = [s.match.row for s in shows if s.match.row is not None]
     synopses = catalog.columns["synopsis"]
     return HistoryCoverage(name, len(shows), len(rows), sum(1 for row in rows if synopses[row]))
+
+
+@dataclass(frozen=True)
+class ReadingCase:
+    """A short query and the constraints a right reading finds in it (``Filters.describe``)."""
+
+    query: str
+    lang: str
+    trap: bool
+    understood: frozenset[str]
+
+
+@dataclass(frozen=True)
+class ReadingOutcome:
+    case: ReadingCase
+    read: frozenset[str]
+
+
+@dataclass(frozen=True)
+class ReadingReport:
+    """Precision and recall of constraints read out of query text, per language; a trap is a
+    query whose plot words name a genre, era, kind or country that must not filter."""
+
+    outcomes: tuple[ReadingOutcome, ...]
+
+    def scores(self, lang: str | None = None) -> dict[str, float | int]:
+        chosen = [o for o in self.outcomes if lang in (None, o.case.lang)]
+        right = sum(len(o.read & o.case.understood) for o in chosen)
+        read = sum(len(o.read) for o in chosen)
+        wanted = sum(len(o.case.understood) for o in chosen)
+        traps = [o for o in chosen if o.case.trap]
+        return {
+            "queries": len(chosen),
+            "traps": len(traps),
+            "precision": right / read if read else 1.0,
+            "recall": right / wanted if wanted else 1.0,
+            "traps_hiding": sum(bool(o.read - o.case.understood) for o in traps),
+        }
+
+    @property
+    def languages(self) -> list[str]:
+        return sorted({o.case.lang for o in self.outcomes})
+
+    @property
+    def wrong(self) -> list[ReadingOutcome]:
+        return [o for o in self.outcomes if o.read != o.case.understood]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            **self.scores(),
+            "by_language": {lang: self.scores(lang) for lang in self.languages},
+            "wrong": [
+                {"query": o.case.query, "expected": sorted(o.case.understood), "read": sorted(o.read)}
+                for o in self.wrong
+            ],
+        }
+
+
+def load_reading_cases(path: Path) -> list[ReadingCase]:
+    """Read JSONL lines ``{"query": …, "lang": "en", "case": "trap"|"constraint",
+    "understood": ["genre comedy", …]}``.
+
+    Raises:
+        InputError: missing file, bad JSON, or a line without those keys.
+    """
+    cases = []
+    for number, record in _json_lines(path):
+        query, understood = record.get("query"), record.get("understood")
+        if not isinstance(query, str) or not isinstance(understood, list):
+            raise InputError(f'{path}:{number}: needs "query" and an "understood" list.')
+        trap = record.get("case") == "trap"
+        cases.append(
+            ReadingCase(query, str(record.get("lang", "en")), trap, frozenset(map(str, understood)))
+        )
+    if not cases:
+        raise InputError(f"{path} has no queries.")
+    return cases
+
+
+def evaluate_reading(cases: Sequence[ReadingCase]) -> ReadingReport:
+    """Read each case's query as `ask` does and compare the filters with the expected ones."""
+    return ReadingReport(
+        tuple(
+            ReadingOutcome(case, frozenset(read_query(case.query).filters.describe()))
+            for case in cases
+        )
+    )

@@ -20,7 +20,12 @@ if TYPE_CHECKING:  # types only: rendering must not drag every core module into 
     from moviefinder.catalog import Catalog, Title
     from moviefinder.config import ShownSetting
     from moviefinder.doctor import Check
-    from moviefinder.evaluation import EvalReport, HistoryCoverage, TasteEvalReport
+    from moviefinder.evaluation import (
+        EvalReport,
+        HistoryCoverage,
+        ReadingReport,
+        TasteEvalReport,
+    )
     from moviefinder.finder import Answer, Hidden, Match
     from moviefinder.journal import ImportReport, Journal, ShowViews
     from moviefinder.library import CatalogImport, CatalogInfo, CatalogSync, EvidenceImport
@@ -251,6 +256,26 @@ def eval_report(report: EvalReport, as_json: bool) -> None:
     _out.print(
         f"n {report.n}  {hits}  MRR {report.mrr:.3f}" + (left_out if report.left_out else "")
     )
+
+
+def reading_report(report: ReadingReport, as_json: bool) -> None:
+    if as_json:
+        emit_json(report.as_dict())
+        return
+    for outcome in report.wrong:
+        expected = ", ".join(sorted(outcome.case.understood)) or "—"
+        _out.print(
+            f"{outcome.case.query}\n  expected: {expected}\n"
+            f"  read:     {', '.join(sorted(outcome.read)) or '—'}",
+            markup=False,
+        )
+    for lang in (None, *report.languages):
+        scores = report.scores(lang)
+        _out.print(
+            f"{lang or 'all'}: {scores['queries']} queries ({scores['traps']} traps)  "
+            f"precision {scores['precision']:.3f}  recall {scores['recall']:.3f}  "
+            f"traps hiding {scores['traps_hiding']}"
+        )
 
 
 def coverage(found: Sequence[HistoryCoverage], as_json: bool) -> None:

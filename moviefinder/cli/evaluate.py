@@ -45,6 +45,22 @@ def eval_known_items(
     render.eval_report(evaluate(finder, items, answerable, area), as_json)
 
 
+@eval_app.command("reading")
+def eval_reading(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help='JSONL: {"query": …, "lang": …, "case": "trap"|"constraint", "understood": […]}.'
+        ),
+    ],
+    as_json: AsJson = False,
+) -> None:
+    """Precision and recall of the filters `ask` reads out of query text."""
+    from moviefinder.evaluation import evaluate_reading, load_reading_cases
+
+    render.reading_report(evaluate_reading(load_reading_cases(file)), as_json)
+
+
 @eval_app.command("taste")
 def eval_taste(
     history_file: Annotated[
