@@ -320,7 +320,11 @@ class ReadingReport:
             **self.scores(),
             "by_language": {lang: self.scores(lang) for lang in self.languages},
             "wrong": [
-                {"query": o.case.query, "expected": sorted(o.case.understood), "read": sorted(o.read)}
+                {
+                    "query": o.case.query,
+                    "expected": sorted(o.case.understood),
+                    "read": sorted(o.read),
+                }
                 for o in self.wrong
             ],
         }

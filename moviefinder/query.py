@@ -34,13 +34,14 @@ GENRE_WORDS: Final[dict[str, tuple[str, ...]]] = {
     "musical": ("music",), "family": ("family",), "reality": ("reality",),
     "sports": ("sport",), "sport": ("sport",), "action": ("action",), "historical": ("history",),
 }  # fmt: skip
-#: Genre words that ask for a genre on their own. Others ("family", "war", "crime", "action")
-#: describe a plot as often as a genre ("a family moves money for a cartel") and only count
-#: when negated ("no war films").
+#: Genre words that ask for a genre on their own ("a comedy", "something scary"). Others
+#: ("family", "war", "crime", "action") describe a plot as often as a genre ("a family moves
+#: money for a cartel") and count only right before a title noun ("a war movie"); "drama" says
+#: too little to filter on ("a Turkish drama", "a crime drama") and counts only when negated.
 ASKS_FOR_GENRE: Final = frozenset(
     {"comedy", "comedies", "horror", "documentary", "documentaries", "docuseries", "thriller",
      "thrillers", "romcom", "anime", "cartoon", "cartoons", "animated", "sci-fi", "scifi",
-     "science fiction", "western", "westerns", "musical"}
+     "science fiction", "western", "westerns", "musical", "scary", "funny", "romantic", "romance"}
 )  # fmt: skip
 #: Nationality words → production country codes ("Korean series", "a Danish thriller").
 NATIONALITIES: Final = {
@@ -54,6 +55,9 @@ _DECADE_WORDS: Final = {
     "twenties": 1920, "thirties": 1930, "forties": 1940, "fifties": 1950, "sixties": 1960,
     "seventies": 1970, "eighties": 1980, "nineties": 1990,
 }  # fmt: skip
+#: Years a series may have begun before the years asked for: we know when it started, not
+#: how long it ran.
+SERIES_RUN: Final = 3
 SHORT_MOVIE: Final = 100  # minutes: "a short film" rarely means a feature over 100 minutes
 #: A description this long is a story told from memory: the years and genres it mentions are
 #: hints that lift titles, not filters that hide them ("I think it was the 90s, maybe horror").
@@ -96,7 +100,15 @@ class Filters:
         keep = np.ones(len(catalog), dtype=bool)
         if self.kind is not None:
             keep &= np.asarray(catalog.columns["type"]) == self.kind
-        keep &= _within(catalog.columns["year"], self.year_from, self.year_to)
+        if self.year_from is not None or self.year_to is not None:
+            years = catalog.columns["year"]
+            dated = _within(years, self.year_from, self.year_to)
+            if self.year_from is not None:
+                # A series is dated by its first season and may run on into the years asked
+                # for ("a 90s sitcom": Seinfeld began in 1989).
+                series = np.asarray(catalog.columns["type"]) == "series"
+                dated |= series & _within(years, self.year_from - SERIES_RUN, self.year_to)
+            keep &= dated
         if self.min_runtime is not None or self.max_runtime is not None:
             keep &= _within(catalog.columns["runtime"], self.min_runtime, self.max_runtime)
         if self.min_score is not None:
@@ -240,19 +252,96 @@ def read_query(text: str, literal: bool = False) -> ParsedQuery:
     return ParsedQuery(body, read_as=read_as, hints=hints)
 
 
-_KINDS = "|".join(
-    [
-        *("series", "show", "shows", "sitcom", "film", "films", "movie", "movies", "drama"),
-        *sorted((re.escape(w) for w in GENRE_WORDS), key=len, reverse=True),
-    ]
+#: Nouns that name the kind of title wanted; a genre noun names one too ("a comedy about …").
+_SERIES_NOUNS: Final = ("series", "show", "shows", "sitcom", "sitcoms", "miniseries", "docuseries")
+_MOVIE_NOUNS: Final = ("movie", "movies", "film", "films", "feature")
+_TITLE_NOUNS: Final = (
+    *_SERIES_NOUNS, *_MOVIE_NOUNS, "comedy", "comedies", "horror", "documentary",
+    "documentaries", "thriller", "thrillers", "romance", "romcom", "anime", "cartoon", "cartoons",
+    "drama", "dramas", "sci-fi", "scifi", "western", "westerns", "musical", "animation",
+    "fantasy", "special", "specials", "anthology",
+)  # fmt: skip
+#: Words that say how a title is made, wherever they stand before the plot ("animated horse").
+_MEDIUM: Final = ("animated", "cartoon", "stop-motion", "claymation")
+#: Words after which a clause tells the plot: "a 90s comedy | about a man who starred in a
+#: 70s sitcom". A year or a length right after them is still about the title ("after 2015",
+#: "that is under 90 minutes").
+_PLOT_START: Final = re.compile(
+    r"\b(?:who|whom|whose|which(?!\s+(?:is|runs|lasts)\s+(?:under|over|less|more|shorter|longer"
+    r"|at))|that(?!\s+(?:is|'s|runs|lasts)\s+(?:under|over|less|more|shorter|longer|at))"
+    r"|where|when|while|whereas|because|until|about|with|starring|featuring|following"
+    r"|set\s+in|like|if|after(?!\s+(?:19|20)\d\d)|before(?!\s+(?:19|20)\d\d))\b",
+    re.IGNORECASE,
+)
+#: Words that put what follows inside the plot ("in a 70s film", "his movie").
+_INSIDE: Final = frozenset(
+    {"in", "into", "on", "onto", "at", "of", "to", "from", "for", "by", "inside", "near",
+     "behind", "across", "through", "his", "her", "their", "its", "my", "your", "our"}
+)  # fmt: skip
+#: Words that may follow a title noun that is the title ("a movie for tonight"); any other word
+#: makes the noun part of something else ("a movie star", "a horror writer", "a series of").
+_AFTER_TITLE: Final = frozenset(
+    {"and", "or", "but", "for", "from", "in", "on", "at", "to", "by", "over", "under", "less",
+     "more", "shorter", "longer", "than", "set", "made", "released", "filmed", "shot",
+     "produced", "that", "which", "is", "was", "are", "i", "we", "you", "please", "tonight",
+     "now", "no", "not", "nothing", "between", "after", "before", "since", "during", "ever",
+     "only", "just"}
+)  # fmt: skip
+#: What a length or a year range may follow: the start of a clause or a word naming titles.
+_ANCHOR: Final = (
+    r"(?:^\s*|\b(?:" + "|".join((*_TITLE_NOUNS, *sorted(ASKS_FOR_GENRE), "something",
+    "anything", "stuff", "ones?", "titles?", "made", "released", "that is", "that's",
+    "which is", "is", "runs", "lasts")) + r")\s+)"
+)  # fmt: skip
+
+
+def _anchored(phrase: str) -> str:
+    """PHRASE where it qualifies a title ("a thriller under 2 hours", "a film from after
+    2015"), as the group "said" (with its "from"/"of") that the reading takes out."""
+    return rf"{_ANCHOR}(?P<said>(?:(?:from|of)\s+)?{phrase})"
+
+
+_DECADE: Final = (
+    r"(?:(?:early|mid|late)[\s-]+)?(?:'?(?P<digits>(?:19|20)?\d0)'?s|(?P<word>"
+    + "|".join(_DECADE_WORDS)
+    + r"))"
 )
 # At most four digits: "under 99999…9 minutes" is no length, and would overflow as a float.
-_DURATION = r"(\d{1,4}(?:\.\d+)?)\s*(hours?|hrs?|h|minutes?|mins?|m)\b"
+_DURATION = r"(?P<amount>\d{1,4}(?:\.\d+)?)\s*(?P<unit>hours?|hrs?|h|minutes?|mins?|m)\b"
 _NEGATION = r"(?:no|not|without|nothing|isn't|is not|not a|not an|no more)"
+_CLAUSE: Final = re.compile(r"[,;:!?.()\[\]]|\s[-–—]\s|\bbut\b", re.IGNORECASE)
+_WORD: Final = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*'?s?|'[^\W_]+")
+
+
+def _matcher(words: Sequence[str]) -> re.Pattern[str]:
+    """Matches any of WORDS whole, ignoring case (which also matches "ſ" for "s")."""
+    ordered = sorted((re.escape(w) for w in words), key=len, reverse=True)
+    return re.compile("(?:" + "|".join(ordered) + ")", re.IGNORECASE)
+
+
+_IS_NOUN: Final = _matcher(_TITLE_NOUNS)
+_IS_SERIES: Final = _matcher(_SERIES_NOUNS)
+_IS_MOVIE: Final = _matcher(_MOVIE_NOUNS)
+_IS_MEDIUM: Final = _matcher(_MEDIUM)
+_IS_GENRE: Final = _matcher(list(GENRE_WORDS))
+_IS_ASKING: Final = _matcher(sorted(ASKS_FOR_GENRE))
+_IS_DRAMA: Final = _matcher(("drama", "dramas"))
+_IS_FAMILY: Final = _matcher(("family",))
+_IS_KIND: Final = _matcher((*_SERIES_NOUNS, *_MOVIE_NOUNS))
+_IS_NATIONALITY: Final = _matcher(list(NATIONALITIES))
+_IS_DECADE: Final = re.compile(_DECADE, re.IGNORECASE)
+_IS_YEAR: Final = re.compile(r"(?:19|20)\d\d")
 
 
 def parse_query(text: str) -> ParsedQuery:
-    """Read years, decades, length, type, genres, negations and nationality out of TEXT.
+    """Read years, decades, length, type, genres, negations and nationality out of TEXT —
+    only where they describe the wanted title, never the plot ("a man who starred in a 90s
+    sitcom", "the horror of the trenches").
+
+    Each clause (split at punctuation and "but") has a head, the words before its plot starts
+    ("about", "who", "with", "set in", …). Constraints are read from heads only, and only
+    where they qualify a title: "a 90s comedy", "a Korean series", "a thriller under 2 hours",
+    "something scary"; not "a horror writer", "a series of murders", "in a 70s film".
 
     >>> parsed = parse_query("a short 90s comedy, no horror")
     >>> parsed.text
@@ -260,43 +349,72 @@ def parse_query(text: str) -> ParsedQuery:
     >>> parsed.filters.describe()
     ['years 1990–1999', 'at most 100 min', 'genre comedy', 'not horror']
     """
-    rest = f" {text.strip()} "
     found: dict[str, Any] = {}
+    genres: list[str] = []
+    excluded: list[str] = []
+    kept: list[str] = []
+    start = 0
+    for separator in [*_CLAUSE.finditer(text), None]:
+        end = len(text) if separator is None else separator.start()
+        clause = text[start:end]
+        plot = _PLOT_START.search(clause)
+        cut = len(clause) if plot is None else plot.start()
+        head = _read_head(clause[:cut], found, genres, excluded)
+        kept.append(head + clause[cut:] + ("" if separator is None else separator[0]))
+        start = end if separator is None else separator.end()
+    if genres:
+        found["genres"] = tuple(dict.fromkeys(genres))
+    if excluded:
+        found["exclude_genres"] = tuple(dict.fromkeys(excluded))
+    cleaned = re.sub(r"\s+([,.!?])", r"\1", " ".join("".join(kept).split())).strip(" ,;")
+    cleaned = re.sub(r"(?:\s*,)+", ",", cleaned).strip(" ,;")
+    return ParsedQuery(cleaned or text.strip(), Filters(**found))
+
+
+def _read_head(head: str, found: dict[str, Any], genres: list[str], excluded: list[str]) -> str:
+    """Record what HEAD (the start of a clause, before its plot) says about the wanted title in
+    FOUND, GENRES and EXCLUDED; return HEAD without the words that said only that."""
+    rest = re.sub(r"\bscience[\s-]+fiction\b", "sci-fi", f" {head} ", flags=re.IGNORECASE)
 
     def take(pattern: str) -> re.Match[str] | None:
+        """The first match of PATTERN, whose group "said" is taken out of the text."""
         nonlocal rest
         match = re.search(pattern, rest, re.IGNORECASE)
         if match:
-            rest = rest[: match.start()] + " " + rest[match.end() :]
+            said = match.span("said")
+            rest = rest[: said[0]] + " " + rest[said[1] :]
         return match
 
-    lead = r"(?:\b(?:from|in|of|during|made in)\s+)?"
-    if m := take(r"\bbetween\s+((?:19|20)\d\d)\s+and\s+((?:19|20)\d\d)\b"):
-        found["year_from"], found["year_to"] = sorted((int(m[1]), int(m[2])))
-    if m := take(lead + r"\b(?:before|pre|older than)\s+((?:19|20)\d\d)\b"):
-        found["year_to"] = int(m[1]) - 1
-    if m := take(r"\b(?:after|since|newer than|post)\s+((?:19|20)\d\d)\b"):
-        found["year_from"] = int(m[1]) + (0 if m[0].lower().startswith("since") else 1)
-    # A decade is a release era only when it says so: "made in the 90s", "a 90s comedy",
-    # "an eighties movie". "Kids on bikes in the 80s" is when the story is set.
-    decade = r"(?:(?:early|late)\s+)?(?:'?((?:19|20)?\d0)'?s|(" + "|".join(_DECADE_WORDS) + r"))"
-    made = r"\b(?:made|released|filmed|shot)\s+in\s+the\s+" + decade + r"\b"
-    before_kind = r"\b" + decade + r"(?=\s+(?:" + _KINDS + r")\b)"
-    if m := take(made) or take(before_kind):
-        start = int(m[1]) if m[1] else _entry(_DECADE_WORDS, m[2])
-        found["year_from"], found["year_to"] = decade_years(start)
-    if m := take(r"\b(?:under|less than|shorter than|at most|max(?:imum)?)\s+" + _DURATION):
-        found["max_runtime"] = _minutes(m[1], m[2])
-    if m := take(r"\b(?:over|more than|longer than|at least)\s+" + _DURATION):
-        found["min_runtime"] = _minutes(m[1], m[2])
-    if "max_runtime" not in found and take(r"\bshort\b(?!\s+(?:story|stories))"):
-        found["max_runtime"] = SHORT_MOVIE
-    excluded: list[str] = []
+    year = r"(?P<year>(?:19|20)\d\d)\b"
+    if m := take(_anchored(rf"\bbetween\s+{year}\s+and\s+(?P<to>(?:19|20)\d\d)\b")):
+        found["year_from"], found["year_to"] = sorted((int(m["year"]), int(m["to"])))
+    if m := take(_anchored(rf"\b(?:before|pre|older than)\s+{year}")):
+        found["year_to"] = int(m["year"]) - 1
+    if m := take(_anchored(rf"\b(?:(?P<since>since)|after|newer than|post)\s+{year}")):
+        found["year_from"] = int(m["year"]) + (0 if m["since"] else 1)
+    nouns = "|".join(_TITLE_NOUNS)
+    if m := (
+        take(rf"(?P<said>\b(?:made|filmed|shot|produced)\s+in\s+the\s+{_DECADE})\b")
+        or take(_anchored(rf"released\s+in\s+the\s+{_DECADE}\b"))
+        or take(rf"\b(?:{nouns})\s+(?P<said>(?:from|of)\s+the\s+{_DECADE})\b")
+        or take(rf"^\s*(?P<said>(?:(?:from|in)\s+)?(?:the\s+)?{_DECADE})\s*$")
+    ):
+        found["year_from"], found["year_to"] = _decade(m)
+    if m := take(
+        _anchored(rf"\b(?:under|less than|shorter than|at most|max(?:imum)?)\s+{_DURATION}")
+    ):
+        found["max_runtime"] = _minutes(m["amount"], m["unit"])
+    if m := take(_anchored(rf"\b(?:over|more than|longer than|at least)\s+{_DURATION}")):
+        found["min_runtime"] = _minutes(m["amount"], m["unit"])
     words = "|".join(sorted((re.escape(w) for w in GENRE_WORDS), key=len, reverse=True))
-    negated = re.compile(rf"\b{_NEGATION}\s+(?:too\s+|very\s+)?({words})\b", re.IGNORECASE)
+    negated = re.compile(
+        rf"\b{_NEGATION}\s+(?:too\s+|very\s+)?(?:({words})\b(?=\s+(?:{nouns})\b)|"
+        rf"({_IS_ASKING.pattern})\b)",
+        re.IGNORECASE,
+    )
 
     def exclude(match: re.Match[str]) -> str:
-        excluded.extend(_entry(GENRE_WORDS, match[1]))
+        excluded.extend(_entry(GENRE_WORDS, match[1] or match[2]))
         return " "
 
     # Every negation in one pass (a pass per match is quadratic in a long text); again while
@@ -305,27 +423,80 @@ def parse_query(text: str) -> ParsedQuery:
         rest, count = negated.subn(exclude, rest)
         if not count:
             break
-    if m := take(r"\b(tv series|tv show|series|show|miniseries|docuseries)\b"):
-        found["kind"] = "series"
-        if m[1].lower() == "docuseries":
-            found["genres"] = ("documentary",)
-    elif take(r"\b(movie|film|feature)\b"):
-        found["kind"] = "movie"
-    genres: list[str] = list(found.get("genres", ()))
-    for word in ASKS_FOR_GENRE:
-        if re.search(rf"\b{re.escape(word)}\b", rest, re.IGNORECASE):
-            genres += GENRE_WORDS[word]
-    # "Korean series", "a Danish thriller" — but not "a Mexican cartel": the nationality must
-    # qualify a kind of title or a genre.
-    nationality = "|".join(NATIONALITIES)
-    if m := re.search(rf"\b({nationality})\s+(?:{_KINDS})\b", text, re.IGNORECASE):
-        found["countries"] = (_entry(NATIONALITIES, m[1]),)
-    if genres:
-        found["genres"] = tuple(dict.fromkeys(genres))
-    if excluded:
-        found["exclude_genres"] = tuple(dict.fromkeys(excluded))
-    cleaned = re.sub(r"\s+([,.!?])", r"\1", " ".join(rest.split())).strip(" ,;")
-    return ParsedQuery(cleaned or text.strip(), Filters(**found))
+    return _read_words(rest, found, genres)
+
+
+def _read_words(head: str, found: dict[str, Any], genres: list[str]) -> str:
+    """Read kinds, genres, decades, years, nationalities and "short" from the words of HEAD
+    where they qualify a title noun; return HEAD without the kind and era words."""
+    words = list(_WORD.finditer(head))
+    texts = [w[0] for w in words]
+
+    def titled(i: int) -> bool:
+        """Word I is a title noun that names the wanted title ("a comedy", not "a comedy club")."""
+        if not _IS_NOUN.fullmatch(texts[i]):
+            return False
+        after = texts[i + 1].lower() if i + 1 < len(texts) else None
+        return after is None or (
+            after != "of"
+            and (
+                after in _AFTER_TITLE
+                or bool(_IS_GENRE.fullmatch(after) or _IS_NOUN.fullmatch(after))
+            )
+        )
+
+    def qualifies(i: int, reach: int = 3) -> bool:
+        """Word I stands before a title noun, within REACH words."""
+        return any(titled(j) for j in range(i + 1, min(i + 1 + reach, len(texts))))
+
+    def asks_genre(i: int) -> bool:
+        """Word I asks for a genre: "a comedy", "something scary", "a war movie"."""
+        text = texts[i]
+        if _IS_ASKING.fullmatch(text):
+            last = i == len(texts) - 1 and not _IS_NOUN.fullmatch(text)
+            return titled(i) or qualifies(i) or last
+        if _IS_FAMILY.fullmatch(text):  # "a family movie"; a "family drama" is about one
+            return i + 1 < len(texts) and bool(_IS_KIND.fullmatch(texts[i + 1])) and titled(i + 1)
+        return bool(_IS_GENRE.fullmatch(text)) and not _IS_DRAMA.fullmatch(text) and qualifies(i, 1)
+
+    drop: list[re.Match[str]] = []
+    for i, (word, text) in enumerate(zip(words, texts, strict=True)):
+        if text.lower() in _INSIDE:
+            break  # the rest of the head is inside a phrase about something else
+        is_noun = titled(i)
+        if is_noun and _IS_SERIES.fullmatch(text):
+            found.setdefault("kind", "series")
+            drop.append(word)
+            if text.lower() == "docuseries":
+                genres.append("documentary")
+            if text.lower().startswith("sitcom"):
+                genres.append("comedy")
+        elif is_noun and _IS_MOVIE.fullmatch(text):
+            found.setdefault("kind", "movie")
+            drop.append(word)
+        elif _IS_MEDIUM.fullmatch(text):
+            genres.append("animation")
+        elif asks_genre(i):
+            genres += _entry(GENRE_WORDS, text)
+        elif _IS_NATIONALITY.fullmatch(text) and qualifies(i) and "countries" not in found:
+            found["countries"] = (_entry(NATIONALITIES, text),)
+        elif (m := _IS_DECADE.fullmatch(text)) and qualifies(i) and "year_from" not in found:
+            found["year_from"], found["year_to"] = _decade(m)
+            drop.append(word)
+        elif _IS_YEAR.fullmatch(text) and qualifies(i) and "year_from" not in found:
+            found["year_from"], found["year_to"] = int(text) - 1, int(text) + 1
+        elif text.lower() == "short" and (qualifies(i) or i == len(texts) - 1):
+            found.setdefault("max_runtime", SHORT_MOVIE)
+            drop.append(word)
+    for word in reversed(drop):
+        head = head[: word.start()] + " " + head[word.end() :]
+    return head
+
+
+def _decade(match: re.Match[str]) -> tuple[int, int]:
+    """The years of a decade :data:`_DECADE` matched ("90s", "1980s", "nineties")."""
+    digits = match["digits"]
+    return decade_years(int(digits) if digits else _entry(_DECADE_WORDS, match["word"]))
 
 
 _V = TypeVar("_V")

@@ -6,8 +6,15 @@ from pathlib import Path
 import pytest
 
 from moviefinder.catalog import Catalog
+from moviefinder.cli import run
 from moviefinder.errors import InputError
-from moviefinder.evaluation import KnownItem, evaluate, load_known_items
+from moviefinder.evaluation import (
+    KnownItem,
+    evaluate,
+    evaluate_reading,
+    load_known_items,
+    load_reading_cases,
+)
 from moviefinder.finder import Finder
 from moviefinder.store import refresh
 from tests.conftest import FakeEncoder
@@ -97,3 +104,54 @@ def test_in_a_region_a_title_without_evidence_is_a_miss(finder: Finder) -> None:
     # t:1 has no NL evidence: hidden, so a miss; Star Voyage is first among what is shown
     assert [o.rank for o in evaluate(finder, items, region=nl).per_query] == [None, 1]
     assert [o.rank for o in evaluate(finder, items).per_query] == [1, 2]
+
+
+READING_SETS = Path(__file__).parent.parent / "data" / "eval"
+
+
+@pytest.mark.parametrize("name", ["reading.jsonl", "reading_holdout.jsonl"])
+def test_the_query_reading_keeps_plot_words_from_filtering(name: str) -> None:
+    """Plot words ("the horror of the trenches", "who starred in a 90s sitcom") never filter;
+    words that describe the title do. Measured as `moviefinder eval reading` does."""
+    report = evaluate_reading(load_reading_cases(READING_SETS / name))
+    scores = report.scores()
+    assert scores["traps"] >= 20 and scores["queries"] - scores["traps"] >= 20
+    assert scores["traps_hiding"] == 0, [o.case.query for o in report.wrong]
+    assert scores["precision"] >= 0.95 and scores["recall"] >= 0.9
+    for lang in ("en", "nl"):
+        assert report.scores(lang)["precision"] >= 0.95
+
+
+def test_eval_reading_reports_what_it_read_wrong(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(
+        json.dumps({"query": "a horror writer in a hotel", "case": "trap", "understood": []})
+        + "\n"
+        + json.dumps(
+            {
+                "query": "a 90s comedy",
+                "lang": "en",
+                "case": "constraint",
+                "understood": ["years 1990–1999", "genre comedy", "from GB"],
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    assert run(["eval", "reading", str(cases), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["precision"], report["recall"], report["traps_hiding"]) == (1.0, 2 / 3, 0)
+    assert report["wrong"] == [
+        {
+            "query": "a 90s comedy",
+            "expected": ["from GB", "genre comedy", "years 1990–1999"],
+            "read": ["genre comedy", "years 1990–1999"],
+        }
+    ]
+    assert run(["eval", "reading", str(cases)]) == 0
+    assert "all: 2 queries (1 traps)  precision 1.000  recall 0.667" in capsys.readouterr().out
+    cases.write_text('{"query": "x"}\n', encoding="utf-8")
+    assert run(["eval", "reading", str(cases)]) == 1
+    assert 'needs "query" and an "understood" list' in capsys.readouterr().err

@@ -11,6 +11,7 @@ from moviefinder.query import (
     ERA_BOOST,
     GENRE_BOOST,
     LONG_QUERY,
+    SERIES_RUN,
     UNWANTED_PENALTY,
     Filters,
     Hints,
@@ -27,8 +28,8 @@ from moviefinder.query import (
         ("a short 90s comedy, no horror", "a comedy",
          ["years 1990–1999", "at most 100 min", "genre comedy", "not horror"]),
         ("Korean series", "Korean", ["only series", "from KR"]),
-        ("under 2 hours thriller from the eighties", "thriller from the eighties",
-         ["at most 120 min", "genre thriller"]),
+        ("under 2 hours thriller from the eighties", "thriller",
+         ["years 1980–1989", "at most 120 min", "genre thriller"]),
         ("an eighties movie about a haunted hotel", "an about a haunted hotel",
          ["only movie", "years 1980–1989"]),
         ("something made in the early 2000s", "something", ["years 2000–2009"]),
@@ -40,6 +41,21 @@ from moviefinder.query import (
         ("docuseries about a tiger zoo", "about a tiger zoo", ["only series", "genre documentary"]),
         ("King Alfred fights vikings", "King Alfred fights vikings", []),
         ("the one with the short story writer", "the one with the short story writer", []),
+        # Words about the plot never filter: only the words that describe the title do.
+        ("young German soldier experiences the horror of the trenches in world war one",
+         "young German soldier experiences the horror of the trenches in world war one", []),
+        ("animated washed-up horse who starred in a 90s sitcom fights depression",
+         "animated washed-up horse who starred in a 90s sitcom fights depression",
+         ["genre animation"]),
+        ("a man has under 2 hours to stop a bomb", "a man has under 2 hours to stop a bomb", []),
+        ("a horror writer moves into a hotel", "a horror writer moves into a hotel", []),
+        ("a series of murders in a village", "a series of murders in a village", []),
+        ("a 2019 Korean film about a poor family", "a 2019 Korean about a poor family",
+         ["only movie", "years 2018–2020", "from KR"]),
+        ("a comedy series about an office, no laugh track",
+         "a comedy about an office, no laugh track", ["only series", "genre comedy"]),
+        ("a romance movie that is under 90 minutes", "a romance that is",
+         ["only movie", "at most 90 min", "genre romance"]),
     ],
 )  # fmt: skip
 def test_parse_query(query: str, text: str, understood: list[str]) -> None:
@@ -64,6 +80,10 @@ def test_masks(catalog: Catalog) -> None:
     assert Filters().mask(catalog) is None
     assert ids(Filters(kind="series")) == ["t:1", "t:3"]
     assert ids(Filters(year_from=2000, year_to=2015)) == ["t:1", "t:4"]
+    # a series that began up to SERIES_RUN years before may still run in the years asked for
+    assert ids(Filters(year_from=2015 + SERIES_RUN, year_to=2025)) == ["t:1", "t:3"]
+    assert ids(Filters(year_from=2016 + SERIES_RUN, year_to=2025)) == ["t:3"]
+    assert ids(Filters(year_from=1996, year_to=2010)) == ["t:2", "t:4"]  # movies: no leeway
     assert ids(Filters(max_runtime=100)) == ["t:4"]  # titles without a runtime fail a bound
     assert ids(Filters(genres=("sci-fi", "crime"))) == ["t:2", "t:5"]
     assert ids(Filters(exclude_genres=("family",))) == ["t:1", "t:2", "t:3", "t:5"]
