@@ -9,6 +9,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Final
 
 
 def bench_home() -> Path:
@@ -18,6 +19,26 @@ def bench_home() -> Path:
     )
     os.environ["MOVIEFINDER_HOME"] = str(home)
     return home
+
+
+SHARED: Final = Path(__file__).resolve().parents[2] / "shared" / "data"
+TMDB_MOVIES: Final = SHARED / "catalogs" / "tmdb_5000_movies.csv"
+TOT_REQUESTS: Final = SHARED / "queries" / "tot_dev.jsonl"
+TMDB_CATALOG: Final = "tmdb5000"
+
+
+def tmdb_catalog() -> str:
+    """The name of ``tmdb_5000_movies.csv`` imported as a catalogue, importing it the first time
+    (~10 minutes of embedding)."""
+    from moviefinder import library
+    from moviefinder.config import load_settings
+
+    if TMDB_CATALOG not in library.catalog_names():
+        settings = load_settings()
+        library.import_catalog(
+            TMDB_MOVIES, TMDB_CATALOG, "tmdb5000", settings.model, settings.encoder
+        )
+    return TMDB_CATALOG
 
 
 def timed(action: Callable[[], object], repeat: int) -> list[float]:

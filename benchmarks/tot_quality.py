@@ -20,20 +20,17 @@ import json
 import re
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
-from _common import bench_home, machine, table
+from _common import TMDB_MOVIES as MOVIES
+from _common import TOT_REQUESTS as QUERIES
+from _common import bench_home, machine, table, tmdb_catalog
 
 from moviefinder import library, rank
 from moviefinder.config import load_settings
 from moviefinder.embed import encode_batched
 from moviefinder.evaluation import CUTOFFS, KnownItem, evaluate
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-MOVIES = SHARED / "catalogs" / "tmdb_5000_movies.csv"
-QUERIES = SHARED / "queries" / "tot_dev.jsonl"
-CATALOG = "tmdb5000"
 WORD = re.compile(r"\w+")
 
 
@@ -68,9 +65,7 @@ def main() -> int:
     answers = np.array([row_of[r["answer_tmdb_id"]] for r in requests])
 
     start = time.perf_counter()
-    if CATALOG not in library.catalog_names():
-        library.import_catalog(MOVIES, CATALOG, "tmdb5000", settings.model, settings.encoder)
-    finder = library.open_finder(CATALOG, settings.model, settings.encoder)
+    finder = library.open_finder(tmdb_catalog(), settings.model, settings.encoder)
     items = [KnownItem(r["query"], (f"tmdb:{r['answer_tmdb_id']}",)) for r in requests]
     ours = evaluate(finder, items, answerable_only=True)
     ours_ranks = [o.rank for o in ours.per_query]
