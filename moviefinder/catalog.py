@@ -140,6 +140,9 @@ class Coverage:
     with_synopsis: int
     with_keywords: int
     with_alt_titles: int
+    with_key_phrases: int = 0
+    #: Titles with any words beyond the facts: a synopsis, keywords or key phrases.
+    described: int = 0
 
 
 @dataclass(frozen=True, eq=False)
@@ -204,16 +207,20 @@ class Catalog:
         return dict(index)
 
     def coverage(self) -> Coverage:
-        """How many titles carry our own words and other names (reads four columns)."""
+        """How many titles carry our own words, key phrases and other names (reads five
+        columns)."""
 
-        def filled(field: str) -> int:
-            return sum(1 for value in self.columns[field] if value is not None and len(value))
+        def has(field: str) -> list[bool]:
+            return [value is not None and len(value) > 0 for value in self.columns[field]]
 
+        synopsis, keywords, phrases = has("synopsis"), has("keywords"), has("key_phrases")
         return Coverage(
             titles=len(self),
-            with_synopsis=filled("synopsis"),
-            with_keywords=filled("keywords"),
-            with_alt_titles=filled("alt_titles"),
+            with_synopsis=sum(synopsis),
+            with_keywords=sum(keywords),
+            with_alt_titles=sum(has("alt_titles")),
+            with_key_phrases=sum(phrases),
+            described=sum(map(any, zip(synopsis, keywords, phrases, strict=True))),
         )
 
     def find(self, ref: str) -> list[int]:

@@ -539,9 +539,11 @@ def catalog_info(info: CatalogInfo, as_json: bool) -> None:
     for label, count in [
         ("with a synopsis", cover.with_synopsis),
         ("with keywords", cover.with_keywords),
+        ("with key phrases", cover.with_key_phrases),
+        ("with any of these", cover.described),
         ("with other titles", cover.with_alt_titles),
     ]:
-        _out.print(f"  {label:<18} {count:>6}  ({count / max(cover.titles, 1):.0%})")
+        _out.print(f"  {label:<18} {count:>6}  ({count / max(cover.titles, 1):.1%})")
     table = Table("region", "source", "titles with evidence", title="availability")
     for region, by_source in info.availability.items():
         place = _place(region)

@@ -247,6 +247,8 @@ def test_catalog_info_counts_words_and_evidence(
         "with_synopsis": 5,
         "with_keywords": 5,
         "with_alt_titles": 0,
+        "with_key_phrases": 0,
+        "described": 5,
         "availability": {
             "*": {"netflix-original": 1},
             "NL": {"netflix-top10-nl-daily": 1, "netflix-top10-nl-weekly": 2},
