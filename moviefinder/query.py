@@ -8,7 +8,7 @@ understood, so the user can see it (``--literal`` turns the reading off).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, TypeVar
 
@@ -287,11 +287,13 @@ _AFTER_TITLE: Final = frozenset(
      "now", "no", "not", "nothing", "between", "after", "before", "since", "during", "ever",
      "only", "just"}
 )  # fmt: skip
-#: What a length or a year range may follow: the start of a clause or a word naming titles.
-_ANCHOR: Final = (
-    r"(?:^\s*|\b(?:" + "|".join((*_TITLE_NOUNS, *sorted(ASKS_FOR_GENRE), "something",
-    "anything", "stuff", "ones?", "titles?", "made", "released", "that is", "that's",
-    "which is", "is", "runs", "lasts")) + r")\s+)"
+#: What a length or a year range may follow: the start of a clause, or a word that names titles
+#: (the group "anchor", checked by :func:`_anchors`: one short pattern rather than a long one
+#: per phrase keeps the first query's regular-expression compiling cheap).
+_ANCHOR: Final = r"(?:^\s*|\b(?P<anchor>[^\W_]+(?:[-'’][^\W_]+)*)\s+)"
+_ANCHOR_WORDS: Final = frozenset(
+    {*_TITLE_NOUNS, *ASKS_FOR_GENRE, "something", "anything", "stuff", "one", "ones", "title",
+     "titles", "made", "released", "that's", "is", "runs", "lasts"}
 )  # fmt: skip
 
 
@@ -313,22 +315,24 @@ _CLAUSE: Final = re.compile(r"[,;:!?.()\[\]]|\s[-–—]\s|\bbut\b", re.IGNORECA
 _WORD: Final = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*'?s?|'[^\W_]+")
 
 
-def _matcher(words: Sequence[str]) -> re.Pattern[str]:
-    """Matches any of WORDS whole, ignoring case (which also matches "ſ" for "s")."""
-    ordered = sorted((re.escape(w) for w in words), key=len, reverse=True)
-    return re.compile("(?:" + "|".join(ordered) + ")", re.IGNORECASE)
+def _one_of(words: Iterable[str]) -> Callable[[str], bool]:
+    """Whether a word is one of WORDS, ignoring case ("ſ" folds to "s"); a set, not a
+    pattern: a dozen long alternations cost milliseconds to compile in every `ask`."""
+    folded = frozenset(w.casefold() for w in words)
+    return lambda word: word.casefold() in folded
 
 
-_IS_NOUN: Final = _matcher(_TITLE_NOUNS)
-_IS_SERIES: Final = _matcher(_SERIES_NOUNS)
-_IS_MOVIE: Final = _matcher(_MOVIE_NOUNS)
-_IS_MEDIUM: Final = _matcher(_MEDIUM)
-_IS_GENRE: Final = _matcher(list(GENRE_WORDS))
-_IS_ASKING: Final = _matcher(sorted(ASKS_FOR_GENRE))
-_IS_DRAMA: Final = _matcher(("drama", "dramas"))
-_IS_FAMILY: Final = _matcher(("family",))
-_IS_KIND: Final = _matcher((*_SERIES_NOUNS, *_MOVIE_NOUNS))
-_IS_NATIONALITY: Final = _matcher(list(NATIONALITIES))
+_is_noun: Final = _one_of(_TITLE_NOUNS)
+_is_series: Final = _one_of(_SERIES_NOUNS)
+_is_movie: Final = _one_of(_MOVIE_NOUNS)
+_is_kind: Final = _one_of((*_SERIES_NOUNS, *_MOVIE_NOUNS))
+_is_medium: Final = _one_of(_MEDIUM)
+_is_genre: Final = _one_of(GENRE_WORDS)
+_is_asking: Final = _one_of(ASKS_FOR_GENRE)
+_is_anchor: Final = _one_of(_ANCHOR_WORDS)
+_is_drama: Final = _one_of(("drama", "dramas"))
+_is_family: Final = _one_of(("family",))
+_is_nationality: Final = _one_of(NATIONALITIES)
 _IS_DECADE: Final = re.compile(_DECADE, re.IGNORECASE)
 _IS_YEAR: Final = re.compile(r"(?:19|20)\d\d")
 
@@ -377,13 +381,16 @@ def _read_head(head: str, found: dict[str, Any], genres: list[str], excluded: li
     rest = re.sub(r"\bscience[\s-]+fiction\b", "sci-fi", f" {head} ", flags=re.IGNORECASE)
 
     def take(pattern: str) -> re.Match[str] | None:
-        """The first match of PATTERN, whose group "said" is taken out of the text."""
+        """The first match of PATTERN whose "anchor", if it has one, is a word naming titles
+        (:data:`_ANCHOR_WORDS`); its group "said" is taken out of the text."""
         nonlocal rest
-        match = re.search(pattern, rest, re.IGNORECASE)
-        if match:
-            said = match.span("said")
-            rest = rest[: said[0]] + " " + rest[said[1] :]
-        return match
+        for match in re.finditer(pattern, rest, re.IGNORECASE):
+            anchor = match.groupdict().get("anchor")
+            if anchor is None or _is_anchor(anchor):
+                said = match.span("said")
+                rest = rest[: said[0]] + " " + rest[said[1] :]
+                return match
+        return None
 
     year = r"(?P<year>(?:19|20)\d\d)\b"
     if m := take(_anchored(rf"\bbetween\s+{year}\s+and\s+(?P<to>(?:19|20)\d\d)\b")):
@@ -396,7 +403,7 @@ def _read_head(head: str, found: dict[str, Any], genres: list[str], excluded: li
     if m := (
         take(rf"(?P<said>\b(?:made|filmed|shot|produced)\s+in\s+the\s+{_DECADE})\b")
         or take(_anchored(rf"released\s+in\s+the\s+{_DECADE}\b"))
-        or take(rf"\b(?:{nouns})\s+(?P<said>(?:from|of)\s+the\s+{_DECADE})\b")
+        or take(rf"{_ANCHOR}(?P<said>(?:from|of)\s+the\s+{_DECADE})\b")
         or take(rf"^\s*(?P<said>(?:(?:from|in)\s+)?(?:the\s+)?{_DECADE})\s*$")
     ):
         found["year_from"], found["year_to"] = _decade(m)
@@ -406,10 +413,13 @@ def _read_head(head: str, found: dict[str, Any], genres: list[str], excluded: li
         found["max_runtime"] = _minutes(m["amount"], m["unit"])
     if m := take(_anchored(rf"\b(?:over|more than|longer than|at least)\s+{_DURATION}")):
         found["min_runtime"] = _minutes(m["amount"], m["unit"])
-    words = "|".join(sorted((re.escape(w) for w in GENRE_WORDS), key=len, reverse=True))
+    words, asking = (
+        "|".join(sorted((re.escape(w) for w in group), key=len, reverse=True))
+        for group in (GENRE_WORDS, ASKS_FOR_GENRE)
+    )
     negated = re.compile(
         rf"\b{_NEGATION}\s+(?:too\s+|very\s+)?(?:({words})\b(?=\s+(?:{nouns})\b)|"
-        rf"({_IS_ASKING.pattern})\b)",
+        rf"({asking})\b)",
         re.IGNORECASE,
     )
 
@@ -434,15 +444,11 @@ def _read_words(head: str, found: dict[str, Any], genres: list[str]) -> str:
 
     def titled(i: int) -> bool:
         """Word I is a title noun that names the wanted title ("a comedy", not "a comedy club")."""
-        if not _IS_NOUN.fullmatch(texts[i]):
+        if not _is_noun(texts[i]):
             return False
         after = texts[i + 1].lower() if i + 1 < len(texts) else None
         return after is None or (
-            after != "of"
-            and (
-                after in _AFTER_TITLE
-                or bool(_IS_GENRE.fullmatch(after) or _IS_NOUN.fullmatch(after))
-            )
+            after != "of" and (after in _AFTER_TITLE or bool(_is_genre(after) or _is_noun(after)))
         )
 
     def qualifies(i: int, reach: int = 3) -> bool:
@@ -452,33 +458,33 @@ def _read_words(head: str, found: dict[str, Any], genres: list[str]) -> str:
     def asks_genre(i: int) -> bool:
         """Word I asks for a genre: "a comedy", "something scary", "a war movie"."""
         text = texts[i]
-        if _IS_ASKING.fullmatch(text):
-            last = i == len(texts) - 1 and not _IS_NOUN.fullmatch(text)
+        if _is_asking(text):
+            last = i == len(texts) - 1 and not _is_noun(text)
             return titled(i) or qualifies(i) or last
-        if _IS_FAMILY.fullmatch(text):  # "a family movie"; a "family drama" is about one
-            return i + 1 < len(texts) and bool(_IS_KIND.fullmatch(texts[i + 1])) and titled(i + 1)
-        return bool(_IS_GENRE.fullmatch(text)) and not _IS_DRAMA.fullmatch(text) and qualifies(i, 1)
+        if _is_family(text):  # "a family movie"; a "family drama" is about one
+            return i + 1 < len(texts) and bool(_is_kind(texts[i + 1])) and titled(i + 1)
+        return bool(_is_genre(text)) and not _is_drama(text) and qualifies(i, 1)
 
     drop: list[re.Match[str]] = []
     for i, (word, text) in enumerate(zip(words, texts, strict=True)):
         if text.lower() in _INSIDE:
             break  # the rest of the head is inside a phrase about something else
         is_noun = titled(i)
-        if is_noun and _IS_SERIES.fullmatch(text):
+        if is_noun and _is_series(text):
             found.setdefault("kind", "series")
             drop.append(word)
             if text.lower() == "docuseries":
                 genres.append("documentary")
             if text.lower().startswith("sitcom"):
                 genres.append("comedy")
-        elif is_noun and _IS_MOVIE.fullmatch(text):
+        elif is_noun and _is_movie(text):
             found.setdefault("kind", "movie")
             drop.append(word)
-        elif _IS_MEDIUM.fullmatch(text):
+        elif _is_medium(text):
             genres.append("animation")
         elif asks_genre(i):
             genres += _entry(GENRE_WORDS, text)
-        elif _IS_NATIONALITY.fullmatch(text) and qualifies(i) and "countries" not in found:
+        elif _is_nationality(text) and qualifies(i) and "countries" not in found:
             found["countries"] = (_entry(NATIONALITIES, text),)
         elif (m := _IS_DECADE.fullmatch(text)) and qualifies(i) and "year_from" not in found:
             found["year_from"], found["year_to"] = _decade(m)
