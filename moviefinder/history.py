@@ -42,6 +42,8 @@ PROGRESS_EVERY: Final = 10_000
 MAX_CELL: Final = 131_072
 
 #: Date orders tried on a simple export, decided once per file.
+#: Unreadable rows named by line in an import's report.
+BAD_SHOWN: Final = 3
 DATE_FORMATS: Final = (
     "%d-%m-%y",
     "%d-%m-%Y",
@@ -129,6 +131,8 @@ class HistoryFile:
     profiles: tuple[str, ...] = ()
     #: A full export says where each viewing was watched; a simple one does not.
     full: bool = False
+    #: The first few unreadable rows: (line number, what was wrong with the value).
+    bad: tuple[tuple[int, str], ...] = ()
 
     @property
     def skipped(self) -> dict[str, int]:
@@ -166,11 +170,12 @@ def split_title(title: str) -> ParsedTitle:
 
 
 def detect_date_format(values: Sequence[str]) -> str:
-    """The one date order that reads every value of a file (ties: fewest future dates, then
-    the most rows in newest-first order, as Netflix writes them).
+    """The date order that reads the most values of a file (ties: fewest future dates, then
+    the most rows in newest-first order, as Netflix writes them). A value no order reads is a
+    bad row, not a reason to reject the file.
 
     Raises:
-        InputError: no known order reads every date.
+        InputError: no known order reads any of the dates.
     """
     sample = [v.strip() for v in values if v.strip()]
     if not sample:
@@ -178,21 +183,27 @@ def detect_date_format(values: Sequence[str]) -> str:
     # A long history repeats its days: read each distinct one once (strptime is slow).
     distinct = set(sample)
     now = datetime.now()
-    best: tuple[int, int, str] | None = None
+    best: tuple[int, int, int, str] | None = None
     for fmt in DATE_FORMATS:
-        try:
-            day = {v: datetime.strptime(v, fmt) for v in distinct}
-        except ValueError:
+        day = {v: d for v in distinct if (d := _date(v, fmt)) is not None}
+        if not day:
             continue
-        dates = [day[v] for v in sample]
+        dates = [day[v] for v in sample if v in day]
         future = sum(1 for d in dates if d > now)
         ordered = sum(1 for a, b in pairwise(dates) if a >= b)
-        candidate = (-future, ordered, fmt)
-        if best is None or candidate[:2] > best[:2]:
+        candidate = (len(dates), -future, ordered, fmt)
+        if best is None or candidate[:3] > best[:3]:
             best = candidate
     if best is None:
         raise InputError(f"Unrecognised date format, e.g. {sample[0]!r}.")
-    return best[2]
+    return best[3]
+
+
+def _date(value: str, fmt: str) -> datetime | None:
+    try:
+        return datetime.strptime(value, fmt)
+    except ValueError:
+        return None
 
 
 # A line with its ending: \n, \r\n or a lone \r (old Mac files), or the last line without one.
@@ -211,7 +222,7 @@ def _read_csv(
     """The rows of TEXT one at a time (a long history never sits in memory as dicts), calling
     PROGRESS(rows read, rows expected) every :data:`PROGRESS_EVERY` rows of a long file."""
     csv.field_size_limit(MAX_CELL)
-    reader = csv.DictReader(_lines(text), restval="")
+    reader = csv.DictReader(_lines(text), restval="", delimiter=_delimiter(text, required))
     expected = max(text.count("\n"), text.count("\r")) if progress is not None else 0
     try:
         header = {h.strip() for h in reader.fieldnames or ()}
@@ -230,6 +241,18 @@ def _read_csv(
         raise InputError(
             f"{name} is not a readable CSV file (line {reader.line_num}: {exc})."
         ) from None
+
+
+def _delimiter(text: str, required: set[str]) -> str:
+    """The delimiter under which TEXT's first line names the REQUIRED columns: "," as Netflix
+    writes, ";" as a spreadsheet saves CSV in the Netherlands or Germany, or a tab (a
+    spreadsheet's "Unicode text"); "," when none does."""
+    header = next(_lines(text[:10_000]), "")
+    for delimiter in (",", ";", "\t"):
+        names = next(csv.reader([header], delimiter=delimiter), [])
+        if required <= {name.strip() for name in names}:
+            return delimiter
+    return ","
 
 
 def _seconds(duration: str) -> int | None:
@@ -259,14 +282,20 @@ def parse_simple(
         fmt = detect_date_format([date for _, date in rows])
     except InputError as exc:
         raise InputError(f"{name}: {exc}") from None
-    day = {date: datetime.strptime(date, fmt) for date in {date for _, date in rows} if date}
-    viewings, skips = [], []
-    for title, date in rows:
+    day = {date: _date(date, fmt) for date in {date for _, date in rows} if date}
+    viewings, skips, bad = [], [], []
+    for line, (title, date) in enumerate(rows, start=2):  # line 1 is the header
+        when = day.get(date)
         if not title or not date:
             skips.append(("", "no title or date"))
-            continue
-        viewings.append(Viewing(title, day[date]))
-    return HistoryFile(tuple(viewings), tuple(skips))
+        elif when is None:
+            skips.append(("", "unreadable date"))
+            bad.append((line, f"unreadable date {date!r}"))
+        else:
+            viewings.append(Viewing(title, when))
+    if bad and not viewings:
+        raise InputError(f"{name}: no row could be read, e.g. line {bad[0][0]}: {bad[0][1]}.")
+    return HistoryFile(tuple(viewings), tuple(skips), bad=tuple(bad[:BAD_SHOWN]))
 
 
 _COUNTRY = re.compile(r"\s*([A-Za-z]{2})\b")
@@ -286,35 +315,40 @@ def parse_activity(
     Raises:
         InputError: missing columns or no rows (naming NAME).
     """
-    viewings, skips, profiles = [], [], set()
-    for row in _read_csv(text, name, {"Profile Name", "Duration", "Title"}, progress):
+    viewings, skips, profiles, bad = [], [], set(), []
+    rows = _read_csv(text, name, {"Profile Name", "Duration", "Title"}, progress)
+    for line, row in enumerate(rows, start=2):  # line 1 is the header
         profile = row["Profile Name"].strip()
         profiles.add(profile)
         start = row.get("Start Time") or row.get("StartTime") or ""
         kind = row.get("Supplemental Video Type", "").strip()
         seconds = _seconds(row["Duration"])
-        reason = None
+        when = _date(start.strip(), "%Y-%m-%d %H:%M:%S")
+        reason = wrong = None
         if kind:
             reason = kind.lower().replace("_", " ")
         elif seconds is None or not row["Title"].strip():
             reason = "unreadable row"
+            wrong = f"unreadable duration {row['Duration']!r}" if seconds is None else "no title"
         elif seconds < MIN_SECONDS:
             reason = "shorter than 2 minutes"
+        elif when is None:
+            reason, wrong = "unreadable start time", f"unreadable start time {start.strip()!r}"
+        if wrong is not None:
+            bad.append((line, wrong))
+        if reason is None and when is not None and seconds is not None:
+            title, country = row["Title"].strip(), country_code(row.get("Country"))
+            viewings.append(Viewing(title, when, profile, seconds, country))
         else:
-            try:
-                when = datetime.strptime(start.strip(), "%Y-%m-%d %H:%M:%S")
-            except ValueError:
-                reason = "unreadable start time"
-        if reason is not None:
-            skips.append((profile, reason))
-            continue
-        viewings.append(
-            Viewing(row["Title"].strip(), when, profile, seconds, country_code(row.get("Country")))
-        )
+            skips.append((profile, reason or "unreadable row"))
     if not viewings and not skips:
         raise InputError(f"{name} has a header but no rows.")
     return HistoryFile(
-        tuple(viewings), tuple(skips), profiles=tuple(sorted(profiles - {""})), full=True
+        tuple(viewings),
+        tuple(skips),
+        profiles=tuple(sorted(profiles - {""})),
+        full=True,
+        bad=tuple(bad[:BAD_SHOWN]),
     )
 
 
@@ -499,6 +533,7 @@ def for_profile(history: HistoryFile, profile: str | None) -> HistoryFile:
         tuple(r for r in history.ratings if r.profile == profile),
         (profile,),
         history.full,
+        history.bad,  # by line in the file, whichever profile they are of
     )
 
 

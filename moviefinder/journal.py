@@ -59,6 +59,8 @@ class ImportReport:
     countries: tuple[tuple[str, int], ...] = ()
     #: The region configured when it was imported.
     region: str = ""
+    #: The first few unreadable rows: (line number, what was wrong).
+    bad: tuple[tuple[int, str], ...] = ()
 
 
 def journal_dir() -> Path:
@@ -286,6 +288,7 @@ def import_history(
         unmatched=tuple((s.show, s.views) for s in shows if not s.match.matched),
         countries=tuple(Counter(v.country for v in export.viewings if v.country).most_common()),
         region=region,
+        bad=export.bad,
     )
 
 

@@ -312,6 +312,8 @@ def import_report(report: ImportReport) -> None:
     )
     for reason, count in sorted(report.skipped.items(), key=lambda item: -item[1]):
         _out.print(f"  skipped {count:>5}  {reason}")
+    for line, wrong in report.bad:
+        _out.print(f"  e.g. line {line}: {wrong}", markup=False)
     _out.print(
         f"Matched {report.matched_titles} of {report.titles} titles "
         f"({report.matched_views:.0%} of viewings) to the catalogue."

@@ -872,3 +872,73 @@ def test_a_million_rows(tmp_path: Path) -> None:
     print(f"1M rows: {seconds:.1f} s, peak memory +{megabytes:.0f} MB")
     assert megabytes < 600
     assert seconds < 120
+
+
+# --- Forgiving imports (issue 16): a bad row never rejects a history ---------------------------
+
+
+def test_one_bad_row_is_reported_by_line_and_the_rest_imported(
+    bundled: Path, file_in: Callable[[str, bytes], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = HISTORIES / "us-simple" / "NetflixViewingHistory.csv"
+    if not source.is_file():
+        pytest.skip(f"needs {source}")
+    head = source.read_text(encoding="utf-8").splitlines()[:101]  # the header and 100 rows
+    path = file_in("x.csv", "\n".join([*head, "Ozark: Season 1: Pilot,13/45/19"]).encode())
+    out = " ".join(imported(capsys, [str(path)]).split())
+    assert "Read 101 rows: kept 100 viewings (100 new), skipped 1." in out
+    assert "skipped 1 unreadable date e.g. line 102: unreadable date '13/45/19'" in out
+    good = {line.rsplit(",", 1)[1] for line in head[1:]}
+    assert not any(repr(value) in out for value in good)  # only the bad value is quoted
+
+
+def test_bad_rows_of_a_full_export_are_named_too(
+    bundled: Path, file_in: Callable[[str, bytes], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = ACTIVITY + "Ann,last tuesday,00:30:00,,Dark: Season 1: Secrets,,TV,,,NL\n"
+    broken += "Ann,2021-01-06 10:00:00,half an hour,,Dark: Season 1: Lies,,TV,,,NL\n"
+    path = file_in("ViewingActivity.csv", broken.encode())
+    out = " ".join(imported(capsys, [str(path), "--profile", "Ann"]).split())
+    assert "e.g. line 5: unreadable start time 'last tuesday'" in out
+    assert "e.g. line 6: unreadable duration 'half an hour'" in out
+
+
+def test_a_history_with_no_readable_row_is_refused_quoting_a_bad_value(
+    stored: dict[str, bytes],
+    file_in: Callable[[str, bytes], Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = file_in("x.csv", b"Title,Date\nHeat,13/45/19\nDark,32/13/20\n")
+    line = rejected(capsys, [str(path)], stored)
+    assert "Unrecognised date format, e.g. '13/45/19'" in line
+    assert parse_simple("Title,Date\nHeat,13/45/19\nDark,01-02-23\n").bad == (
+        (2, "unreadable date '13/45/19'"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("saved_as", "encode"),
+    [
+        ("Excel 'Unicode text' (UTF-16, tabs)", lambda t: t.replace(",", "\t").encode("utf-16")),
+        ("CSV with ';' (Excel NL/DE)", lambda t: t.replace(",", ";").encode("utf-8-sig")),
+    ],
+)
+def test_spreadsheet_saved_exports_import(
+    bundled: Path,
+    file_in: Callable[[str, bytes], Path],
+    capsys: pytest.CaptureFixture[str],
+    saved_as: str,
+    encode: Callable[[str], bytes],
+) -> None:
+    source = HISTORIES / "nl-simple" / "NetflixViewingHistory.csv"
+    if not source.is_file():
+        pytest.skip(f"needs {source}")
+    text = source.read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text)))
+    # titles holding a delimiter would need quoting (a spreadsheet does it): left out here
+    plain = "\n".join(",".join(r) for r in rows if not any(d in c for c in r for d in ",;\t"))
+    original = parse_simple(plain)
+    path = file_in("NetflixViewingHistory.csv", encode(plain))
+    assert read_export(path).viewings == original.viewings, saved_as
+    assert len(original.viewings) > 100
+    assert f"kept {len(original.viewings)} viewings" in imported(capsys, [str(path)])
