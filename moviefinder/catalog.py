@@ -206,6 +206,10 @@ class Catalog:
                 index[key].append(row)
         return dict(index)
 
+    def genre_names(self) -> list[str]:
+        """Every genre a title of this catalogue has, sorted."""
+        return sorted({g for genres in self.columns["genres"] for g in genres or ()})
+
     def coverage(self) -> Coverage:
         """How many titles carry our own words, key phrases and other names (reads five
         columns)."""

@@ -93,6 +93,13 @@ class Filters:
         changes = {k: v for k, v in vars(explicit).items() if v not in (None, ())}
         return replace(self, **changes)
 
+    def beyond(self, explicit: Filters) -> Filters:
+        """These filters without the constraints EXPLICIT sets (what options say, not the text)."""
+        cleared = {
+            k: getattr(Filters(), k) for k, v in vars(explicit).items() if v not in (None, ())
+        }
+        return replace(self, **cleared)
+
     def mask(self, catalog: Catalog) -> np.ndarray | None:
         """Rows that pass every constraint, or None when there is none."""
         if self == Filters():

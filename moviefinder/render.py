@@ -165,7 +165,9 @@ def matches(
     region: RegionView | None = None,
     full: bool = False,
     parsed: ParsedQuery | None = None,
+    include_watched: bool = False,
 ) -> None:
+    """ANSWER as a table (or JSON); FILTERS are those read out of the query's text."""
     results = answer.matches
     if as_json:
         emit_json(
@@ -231,9 +233,13 @@ def matches(
             style="dim",
         )
     else:
+        watched = (
+            "watched titles shown, marked (watched)"
+            if include_watched
+            else "watched titles hidden (--include-watched shows them)"
+        )
         _out.print(
-            f"score = {1 - taste_weight:.2f}·(query + words) + {taste_weight:.2f}·taste; "
-            "watched titles hidden (--include-watched shows them)",
+            f"score = {1 - taste_weight:.2f}·(query + words) + {taste_weight:.2f}·taste; {watched}",
             style="dim",
         )
 

@@ -207,3 +207,55 @@ def test_ask_shows_the_hints_and_still_lists_every_title(
     )
     assert run(["explain", "Heat", "--query", RAMBLING]) == 0
     assert "Hints (lift, never hide): maybe 1994–2000" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--region", "N L"], "'N L' is no country; use a two-letter code such as NL."),
+        (["--region", "Atlantis"], "'Atlantis' is no country"),
+        (
+            ["--genre", "nonsense"],
+            "no genre 'nonsense' in this catalogue; it has: animation, crime, drama,",
+        ),
+        (["--exclude-genre", "scifi"], "no genre 'scifi' in this catalogue"),
+        (["--country", "ZZ"], "'ZZ' is no country code"),
+        (["--min-score", "nan"], "must be a number."),
+        (["--taste-weight", "nan"], "must be a number."),
+    ],
+)
+def test_options_the_catalogue_cannot_honour_are_refused_by_name(
+    bundled: Path, capsys: pytest.CaptureFixture[str], option: list[str], message: str
+) -> None:
+    """A typo in an option is a usage error that names the values that work, never a silent
+    "No titles match" (or, for --region, every title of every country)."""
+    assert run(["ask", "space", *option]) == 2
+    assert message in " ".join(capsys.readouterr().err.replace("│", " ").split())
+
+
+def test_a_country_name_for_region_is_read_as_its_code(
+    bundled: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["ask", "space", "--region", "Netherlands", "--json"]) == 0
+    by_name = json.loads(capsys.readouterr().out)
+    assert run(["ask", "space", "--region", "nl", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == by_name
+    from moviefinder.cli.options import region_code
+
+    assert [region_code(v) for v in ("Netherlands", " be ", "South Korea", None)] == [
+        "NL",
+        "BE",
+        "KR",
+        None,
+    ]
+
+
+def test_understood_names_only_what_the_text_said(
+    bundled: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["ask", "space", "--from", "3000"]) == 0
+    out = capsys.readouterr().out
+    assert "Understood" not in out and "--literal" not in out.split("Hidden")[0]
+    assert run(["ask", "a 90s film about space", "--type", "series"]) == 0
+    out = capsys.readouterr().out
+    assert "Understood: years 1990–1999 (--literal ignores the text)" in out  # not "only movie"

@@ -130,6 +130,10 @@ def test_ask_with_history_hides_watched_and_shows_taste(
     assert run(["ask", "space rocket", "--include-watched", "-n", "1"]) == 0
     out = capsys.readouterr().out
     assert "Space Dogs (watched)" in out and "0.70·(query + words) + 0.30·taste" in out
+    assert "watched titles shown" in out and "watched titles hidden" not in out
+    assert run(["ask", "space rocket", "-n", "1"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "watched titles hidden (--include-watched shows them)" in out
     assert run(["ask", "space", "--taste-weight", "2"]) == 2
 
 

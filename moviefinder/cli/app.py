@@ -27,6 +27,8 @@ from moviefinder.cli.options import (
     KindOption,
     Limit,
     Region,
+    finite,
+    known_options,
     open_finder,
     writing,
 )
@@ -72,7 +74,8 @@ def ask(
         list[str] | None, typer.Option("--exclude-genre", help="None of these (repeatable).")
     ] = None,
     min_score: Annotated[
-        float | None, typer.Option("--min-score", min=0, max=10, help="IMDb score, at least.")
+        float | None,
+        typer.Option("--min-score", min=0, max=10, callback=finite, help="IMDb score, at least."),
     ] = None,
     country: Annotated[
         list[str] | None, typer.Option("--country", help="Made in (ISO code, repeatable).")
@@ -88,7 +91,13 @@ def ask(
     include_unknown: IncludeUnknown = False,
     taste_weight: Annotated[
         float | None,
-        typer.Option("--taste-weight", min=0.0, max=1.0, help="w in (1 − w)·query + w·taste."),
+        typer.Option(
+            "--taste-weight",
+            min=0.0,
+            max=1.0,
+            callback=finite,
+            help="w in (1 − w)·query + w·taste.",
+        ),
     ] = None,
     include_watched: IncludeWatched = False,
     why: Annotated[bool, typer.Option("--why", help="Explain every result in full.")] = False,
@@ -113,6 +122,7 @@ def ask(
         languages=tuple(lang.lower() for lang in language or ()),
         min_score=min_score,
     )
+    known_options(finder.catalog, explicit)
     parsed = read_query(query, literal)
     filters = parsed.filters.overridden_by(explicit)
     area = (
@@ -136,10 +146,11 @@ def ask(
         query,
         as_json,
         weight if taste is not None else None,
-        filters,
+        parsed.filters.beyond(explicit),
         area,
         why,
         parsed,
+        include_watched,
     )
 
 
@@ -212,7 +223,14 @@ def similar(
         taste_weight=weight or 0.0,
     )
     results = finder.similar(row, view)
-    render.matches(results, f"like {finder.catalog.title(row).title}", as_json, weight, None, area)
+    render.matches(
+        results,
+        f"like {finder.catalog.title(row).title}",
+        as_json,
+        weight,
+        region=area,
+        include_watched=include_watched,
+    )
 
 
 @app.command()
@@ -222,7 +240,7 @@ def explain(
         str | None,
         typer.Option("--query", "-q", help="Also show its score and rank for this query."),
     ] = None,
-    region: Annotated[str | None, typer.Option("--region", help="Netflix country.")] = None,
+    region: Region = None,
     catalog: CatalogName = None,
 ) -> None:
     """Why a title ranks where it does, or why it is hidden."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,7 +14,9 @@ from moviefinder.config import Settings
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
+    from moviefinder.catalog import Catalog
     from moviefinder.finder import Finder
+    from moviefinder.query import Filters
     from moviefinder.taste import Taste
 
 
@@ -25,8 +28,36 @@ class Kind(StrEnum):
 # Options shared by ask and similar.
 Limit = Annotated[int, typer.Option("--limit", "-n", min=1, help="How many titles to show.")]
 KindOption = Annotated[Kind | None, typer.Option("--type", help="Only movies or only series.")]
+
+
+def region_code(value: str | None) -> str | None:
+    """--region as a country code: "nl" → "NL", "Netherlands" → "NL"; anything else is refused,
+    never taken as a region without evidence (which would show every title)."""
+    if value is None:
+        return None
+    text = value.strip()
+    if len(text) == 2 and text.isalpha() and text.isascii():
+        return text.upper()
+    from moviefinder.countries import country_code
+
+    code = country_code(text)
+    if code is None:
+        raise typer.BadParameter(f"{value!r} is no country; use a two-letter code such as NL.")
+    return code
+
+
+def finite(value: float | None) -> float | None:
+    """Refuse "nan" (it passes every min/max check and compares false with everything)."""
+    if value is not None and math.isnan(value):
+        raise typer.BadParameter("must be a number.")
+    return value
+
+
 Region = Annotated[
-    str | None, typer.Option("--region", help="Netflix country, e.g. NL (default: config).")
+    str | None,
+    typer.Option(
+        "--region", callback=region_code, help="Netflix country, e.g. NL (default: config)."
+    ),
 ]
 AnyRegion = Annotated[bool, typer.Option("--any-region", help="Do not filter by availability.")]
 IncludeUnknown = Annotated[
@@ -57,6 +88,30 @@ def open_finder(
     if not history:
         return finder, None
     return library.with_taste(finder, settings.half_life_days)
+
+
+def known_options(catalog: Catalog, explicit: Filters) -> None:
+    """Refuse a --genre or --country the catalogue cannot match, naming the values it can
+    (a typo would otherwise only say "No titles match")."""
+    from moviefinder.countries import country_name
+
+    genres = catalog.genre_names()
+    for option, wanted in (
+        ("--genre", explicit.genres),
+        ("--exclude-genre", explicit.exclude_genres),
+    ):
+        for genre in wanted:
+            if genre not in genres:
+                raise typer.BadParameter(
+                    f"no genre {genre!r} in this catalogue; it has: {', '.join(genres)}.",
+                    param_hint=option,
+                )
+    for code in explicit.countries:
+        if country_name(code) == code:
+            raise typer.BadParameter(
+                f"{code!r} is no country code (two letters, such as NL, US, KR).",
+                param_hint="--country",
+            )
 
 
 def writing() -> AbstractContextManager[None]:
