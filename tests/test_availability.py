@@ -133,8 +133,12 @@ def test_a_region_that_is_no_country_code_is_never_a_cache_file_name(
     bundled: Path, home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write_availability(RECORDS, bundled / paths.AVAILABILITY_FILE)
-    assert run(["ask", "space rocket", "--region", "../../../escape"]) == 0
-    assert "No availability evidence for ../../../ESCAPE" in capsys.readouterr().out
+    assert run(["ask", "space rocket", "--region", "../../../escape"]) == 2  # refused at once
+    assert "'../../../escape' is no country" in " ".join(capsys.readouterr().err.split())
+    from moviefinder import library  # and the core never makes it a file name either
+
+    view = library.open_availability(library.open_catalog("default"), "../../../ESCAPE")
+    assert not view.has_evidence
     assert not list(home.parent.rglob("ESCAPE.json"))
     assert run(["ask", "space rocket", "--region", "nl"]) == 0
     assert [p.name for p in home.rglob("regions/*.json")] == ["NL.json"]
