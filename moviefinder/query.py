@@ -240,15 +240,20 @@ class ParsedQuery:
     filters: Filters = field(default_factory=Filters)
     read_as: str | None = None
     hints: Hints = field(default_factory=Hints)
+    #: The language the query seems to be in when it is one we do not read ("German").
+    foreign: str | None = None
 
 
 def read_query(text: str, literal: bool = False) -> ParsedQuery:
     """TEXT as the finder needs it: rendered into English if Dutch, leading tags set aside,
     then (unless LITERAL) filters read out of a short query, or hints out of a long one
-    (:data:`LONG_QUERY` words or more), whose text is embedded whole."""
+    (:data:`LONG_QUERY` words or more), whose text is embedded whole. A query in a language we
+    do not read is searched as typed (names and original titles may still match) and says so."""
     rendering = render_query(text)
     read_as = rendering.text if rendering.translated else None
     body = _TAGS.sub("", rendering.text).strip() or rendering.text
+    if rendering.foreign is not None:  # its words mean nothing to the reader: searched as typed
+        return ParsedQuery(body, foreign=rendering.foreign)
     if literal:
         return ParsedQuery(body, read_as=read_as)
     parsed = parse_query(body)

@@ -434,6 +434,12 @@ def _reading(parsed: ParsedQuery, style: str = "") -> None:
     """How the query was read: its English rendering and the hints taken from a long one."""
     if parsed.read_as is not None:
         _out.print(f"Read as English: {parsed.read_as}", style=style)
+    if parsed.foreign is not None:
+        _out.print(
+            f"This looks like {parsed.foreign}; moviefinder reads English and Dutch, so it "
+            "searched the words as typed (names and titles may still match).",
+            style="yellow",
+        )
     hints = parsed.hints.describe()
     if hints:
         _out.print(f"Hints (lift, never hide): {', '.join(hints)}", style=style)

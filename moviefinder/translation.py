@@ -40,6 +40,35 @@ ENGLISH_MARKERS: Final = frozenset({
     "then", "when", "must", "want", "can", "will", "would", "really", "very", "movie", "show",
     "it", "its", "there", "their",
 })  # fmt: skip
+#: Function words of languages we do not read, that are neither Dutch nor English ones: a
+#: German query must not be rendered as Dutch ("der" is no Dutch word).
+OTHER_MARKERS: Final = {
+    "German": frozenset({
+        "der", "das", "und", "ist", "ein", "eine", "einen", "einem", "nicht", "sich", "auf",
+        "dem", "zu", "wird", "mit", "über", "für", "wer", "einer", "sind", "auch", "aus",
+        "ich", "wie", "vom", "zum", "zur", "seine", "ihre", "kein", "keine",
+    }),
+    "French": frozenset({
+        "le", "la", "les", "une", "des", "est", "qui", "dans", "avec", "pour", "sur", "du",
+        "et", "pas", "ce", "sont", "son", "sa", "ses", "au", "aux", "je", "cherche", "un", "de",
+    }),
+    "Spanish": frozenset({
+        "el", "los", "las", "una", "que", "con", "por", "para", "del", "es", "y", "su", "sus",
+        "pero", "busco", "sobre", "como", "un", "de", "la",
+    }),
+}  # fmt: skip
+#: Letters of scripts the model cannot read, each with the language it most likely is.
+_SCRIPTS: Final = (
+    (re.compile(r"[\uac00-\ud7af\u1100-\u11ff]"), "Korean"),
+    (re.compile(r"[\u0400-\u04ff]"), "Russian"),
+    (re.compile(r"[\u0600-\u06ff]"), "Arabic"),
+    (re.compile(r"[\u0590-\u05ff]"), "Hebrew"),
+    (re.compile(r"[\u0e00-\u0e7f]"), "Thai"),
+    (re.compile(r"[\u0900-\u097f]"), "Hindi"),
+    (re.compile(r"[\u0370-\u03ff]"), "Greek"),
+)
+_KANA: Final = re.compile(r"[\u3040-\u30ff]")
+_CJK: Final = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 _DUTCH_SPELLING: Final = re.compile(r"ij|aa|uu|oe|sch|cht\b|tje\b|heid\b|lijk|en\b")
 _ENGLISH_SPELLING: Final = re.compile(r"th|wh|ing\b|tion\b|ould|ough|y\b|w\b")
 _TOKEN: Final = re.compile(r"\"[^\"]*\"|'[^'\s][^']*[^'\s]'|[\w'’-]+|[^\w\s]", re.UNICODE)
@@ -76,18 +105,35 @@ class Rendering:
     def translated(self) -> bool:
         return self.language == "nl"
 
+    @property
+    def foreign(self) -> str | None:
+        """The language we do not read that the query seems to be in, if any."""
+        return None if self.language in ("nl", "en") else self.language
+
 
 def detect_language(text: str) -> str:
-    """ "nl" or "en", from function words first and spelling second.
+    """ "nl" or "en", from function words first and spelling second — or the English name of
+    a language we do not read ("German", "Japanese"), which is then not guessed at.
 
     >>> detect_language("serie over een scheikundeleraar die drugs gaat maken")
     'nl'
     >>> detect_language("the one where a chemistry teacher cooks meth")
     'en'
+    >>> detect_language("ein Chemielehrer, der Drogen kocht")
+    'German'
     """
+    letters = sum(c.isalpha() for c in text)
+    if letters and len(_CJK.findall(text)) * 2 > letters:  # kanji, with kana if Japanese
+        return "Japanese" if _KANA.search(text) else "Chinese"
+    for script, language in _SCRIPTS:
+        if letters and len(script.findall(text)) * 2 > letters:
+            return language
     words = re.findall(r"[a-zà-ÿ']+", text.lower())
     dutch = sum(w in DUTCH_MARKERS for w in words)
     english = sum(w in ENGLISH_MARKERS for w in words)
+    other, language = max((sum(w in m for w in words), name) for name, m in OTHER_MARKERS.items())
+    if other > max(dutch, english):
+        return language
     if dutch == english:
         dutch = sum(len(_DUTCH_SPELLING.findall(w)) for w in words)
         english = sum(len(_ENGLISH_SPELLING.findall(w)) for w in words)
@@ -272,6 +318,7 @@ def dutch_lexicon() -> Lexicon:
 
 def render_query(text: str) -> Rendering:
     """TEXT as the model should read it: English as typed, Dutch rendered into English."""
-    if detect_language(text) != "nl":
-        return Rendering(text, "en")
+    language = detect_language(text)
+    if language != "nl":
+        return Rendering(text, language)
     return dutch_lexicon().render(text)

@@ -190,3 +190,35 @@ def test_ask_in_dutch_shows_the_reading(bundled: Path, capsys: pytest.CaptureFix
     out = capsys.readouterr().out
     assert "Read as English: king alfred fights against the viking" in out
     assert "The Last Kingdom" in out
+
+
+@pytest.mark.parametrize(
+    ("query", "language"),
+    [
+        ("ein Chemielehrer, der Drogen kocht", "German"),
+        ("un professeur de chimie qui fabrique de la drogue", "French"),
+        ("un profesor de química que cocina drogas con su alumno", "Spanish"),
+        ("化学の先生が麻薬を作る", "Japanese"),
+        ("化学老师制造毒品", "Chinese"),
+        ("오징어 게임", "Korean"),
+        ("Хорошие парни", "Russian"),
+        ("serie over een scheikundeleraar die drugs gaat maken", "nl"),
+        ("a chemistry teacher cooks meth", "en"),
+    ],
+)
+def test_languages_we_do_not_read_are_named_not_guessed(query: str, language: str) -> None:
+    assert detect_language(query) == language
+    parsed = read_query(query)
+    if language in ("nl", "en"):
+        assert parsed.foreign is None
+    else:  # searched as typed, nothing rendered or read out of it
+        assert (parsed.foreign, parsed.text, parsed.read_as) == (language, query, None)
+
+
+def test_ask_says_when_it_does_not_read_the_language(
+    bundled: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["ask", "ein Chemielehrer, der Drogen kocht"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "This looks like German; moviefinder reads English and Dutch" in out
+    assert "Read as English" not in out
