@@ -7,6 +7,7 @@ unmatched rather than guessed.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -142,13 +143,25 @@ def _same_title(a: str, b: str) -> bool:
     )
 
 
+#: How alike (rapidfuzz ratio, 0-100) a name must be to a title to be taken for a misspelling
+#: of it: "Stranger Thing" (96) is Stranger Things, "Vikings" (83) is not Kings.
+TYPO: Final = 90
+_ARTICLE: Final = re.compile(r"^(?:the|a|an|de|het|een|la|le|les|el|los|las) ")
+
+
 def resolve_title(catalog: Catalog, text: str) -> int:
-    """The one catalogue row the user means by TEXT: an id, an exact title, or a close spelling.
+    """The one catalogue row the user means by TEXT: an id, an exact title or other title, or
+    a misspelling of one title (leading articles aside: "Last Kingdom").
 
     Raises:
-        CatalogError: nothing close, or several titles fit (the message lists them).
+        CatalogError: nothing close, or no title clearly meant — the message lists the closest
+        few with their ids to choose from.
     """
     rows = catalog.find(text)
+    if not rows:
+        key = normalise_title(text)
+        rows = [i for i, names in enumerate(catalog.columns["alt_titles"])
+                if any(normalise_title(n) == key for n in names or ())]  # fmt: skip
     if len(rows) > 1:
         raise CatalogError(_choices(catalog, rows, text))
     if rows:
@@ -156,15 +169,15 @@ def resolve_title(catalog: Catalog, text: str) -> int:
     # Imported here: only a title that is not an exact match needs it.
     from rapidfuzz import fuzz, process
 
-    names = [normalise_title(t) for t in catalog.columns["title"]]
-    found = process.extract(
-        normalise_title(text), names, scorer=fuzz.ratio, limit=5, score_cutoff=80
-    )
-    if not found:
+    names = [_ARTICLE.sub("", normalise_title(t)) for t in catalog.columns["title"]]
+    wanted = _ARTICLE.sub("", normalise_title(text))
+    typos = process.extract(wanted, names, scorer=fuzz.ratio, limit=2, score_cutoff=TYPO)
+    if len(typos) == 1 or (typos and typos[0][1] - typos[1][1] >= 5):
+        return int(typos[0][2])
+    closest = process.extract(wanted, names, scorer=fuzz.token_set_ratio, limit=5, score_cutoff=70)
+    if not closest:
         raise CatalogError(f"No title like '{text}' in the catalogue.")
-    if len(found) == 1 or found[0][1] - found[1][1] >= 5:
-        return int(found[0][2])
-    raise CatalogError(_choices(catalog, [int(f[2]) for f in found], text))
+    raise CatalogError(_choices(catalog, [int(f[2]) for f in closest], text))
 
 
 def _choices(catalog: Catalog, rows: Sequence[int], text: str) -> str:

@@ -31,6 +31,33 @@ def test_resolve_title(catalog: Catalog) -> None:
         resolve_title(twins, "heat")
 
 
+def test_a_name_no_title_has_lists_the_closest_instead_of_guessing() -> None:
+    """`explain "Vikings"` explained Kings (2017): a name only one letter pair away is no
+    misspelling of it. What is no exact title, other title or typo lists the closest few."""
+    from moviefinder.catalog import Title
+
+    catalog = Catalog.of(
+        "c",
+        [
+            Title(id="k", title="Kings", type="movie", year=2017),
+            Title(id="v", title="Vikings: Valhalla", type="series", year=2022),
+            Title(id="u", title="Vikings Unearthed", type="movie", year=2016),
+            Title(id="m", title="Money Heist", type="series", year=2017,
+                  alt_titles=("La casa de papel",)),
+            Title(id="s", title="Stranger Things", type="series", year=2016),
+        ],
+    )  # fmt: skip
+    with pytest.raises(CatalogError) as raised:
+        resolve_title(catalog, "Vikings")
+    assert str(raised.value) == (
+        "'Vikings' could be: Vikings: Valhalla (2022, series, v); Vikings Unearthed (2016, "
+        "movie, u); Kings (2017, movie, k) — give the id."
+    )
+    assert resolve_title(catalog, "la casa de papel") == 3  # another title of Money Heist
+    assert resolve_title(catalog, "Stranger Thing") == 4  # a misspelling
+    assert resolve_title(catalog, "v") == 1  # the id the list gives
+
+
 def test_similar_leaves_the_title_out(bundled: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["similar", "Space Dogs", "--json", "-n", "3"]) == 0
     rows = json.loads(capsys.readouterr().out)["results"]
