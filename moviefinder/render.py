@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -37,6 +38,21 @@ if TYPE_CHECKING:  # types only: rendering must not drag every core module into 
 # rich). Our own styled lines opt in with markup=True and escape() the data they hold.
 _out = Console(highlight=False, markup=False)
 _err = Console(stderr=True, highlight=False, markup=False)
+#: Control characters (escape sequences: clear screen, colours, hyperlinks) and bidirectional
+#: overrides, which a title from a history or an imported catalogue may hold.
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+")
+#: Longest title shown; the rest is cut at "…".
+SHOWN_CHARS: Final = 200
+
+
+def shown(text: str, limit: int = SHOWN_CHARS) -> str:
+    """TEXT safe to print: control characters become spaces, and at most LIMIT characters.
+
+    >>> shown("Evil\x1b[2J Title" + "!" * 300, 12)
+    'Evil [2J Ti…'
+    """
+    clean = _CONTROL.sub(" ", text)
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
 
 
 def error(message: str) -> None:
@@ -88,7 +104,9 @@ def _full_why(match: Match, taste_weight: float | None, region: RegionView | Non
         total += taste_weight * match.taste_score
     if abs(match.score - total) >= 0.0005:  # what the hints of a long query added or took
         sum_ += f" {match.score - total:+.3f} hints"
-    _out.print(f"[bold]{match.rank}. {escape(match.title.title)}[/] — score {sum_}", markup=True)
+    _out.print(
+        f"[bold]{match.rank}. {escape(shown(match.title.title))}[/] — score {sum_}", markup=True
+    )
     _out.print(f"   query words: {match.why.summary()}")
     for label, group in (("pulled up by", match.liked), ("pushed down by", match.disliked)):
         if group:
@@ -142,7 +160,7 @@ def match_dict(match: Match, region: RegionView | None = None) -> dict[str, obje
 
 def _hidden_line(hidden: Sequence[Hidden]) -> str:
     """One line naming up to three hidden titles, each with why and the flag that shows it."""
-    named = [f"{h.title.title} ({h.reason}; {h.flag})" for h in hidden[:3]]
+    named = [f"{shown(h.title.title)} ({h.reason}; {h.flag})" for h in hidden[:3]]
     more = f" and {len(hidden) - 3} more" if len(hidden) > 3 else ""
     return f"Hidden, though they would rank among these: {', '.join(named)}{more}"
 
@@ -194,7 +212,7 @@ def matches(
         if answer.hidden:
             _out.print(_hidden_line(answer.hidden), style="yellow")
         return
-    table = Table(title=f"“{query}”", title_justify="left", show_edge=False)
+    table = Table(title=f"“{shown(query)}”", title_justify="left", show_edge=False)
     table.add_column("#", justify="right", style="dim")
     table.add_column("title", style="bold")
     table.add_column("year", justify="right")
@@ -207,7 +225,9 @@ def matches(
         table.add_column(f"on Netflix {region.region}", style="dim", overflow="fold")
     for m in results:
         t = m.title
-        name = Text(t.title) + Text(" (watched)", style="dim") if m.watched else Text(t.title)
+        name = Text(shown(t.title))
+        if m.watched:
+            name += Text(" (watched)", style="dim")
         cells: list[str | Text] = [
             str(m.rank),
             name,
@@ -325,10 +345,10 @@ def import_report(report: ImportReport) -> None:
         f"({report.matched_views:.0%} of viewings) to the catalogue."
     )
     if report.unmatched:
-        shown = ", ".join(f"{title} ({count})" for title, count in report.unmatched[:10])
+        named = ", ".join(f"{shown(title)} ({count})" for title, count in report.unmatched[:10])
         more = len(report.unmatched) - 10
         _out.print(
-            f"Unmatched, most watched first: {shown}" + (f" and {more} more" if more > 0 else "")
+            f"Unmatched, most watched first: {named}" + (f" and {more} more" if more > 0 else "")
         )
         _out.print(
             'Fix one by hand: moviefinder history link "<history title>" <catalogue id>',
@@ -370,13 +390,17 @@ def history(stored: Journal, shows: Sequence[ShowViews], catalog: Catalog, limit
     table.add_column("how", style="dim")
     for show in shows[:limit]:
         row = show.match.row
-        found = "—" if row is None else f"{catalog.title(row).title} ({catalog.columns['id'][row]})"
-        table.add_row(str(show.views), show.show, found, show.match.how)
+        found = (
+            "—"
+            if row is None
+            else f"{shown(catalog.title(row).title)} ({catalog.columns['id'][row]})"
+        )
+        table.add_row(str(show.views), shown(show.show), found, show.match.how)
     _out.print(table)
 
 
 def linked(show: str, title: Title) -> None:
-    _out.print(f"Linked “{show}” → {title.title} ({title.year}, {title.id}).")
+    _out.print(f"Linked “{shown(show)}” → {shown(title.title)} ({title.year}, {title.id}).")
 
 
 def taste_report(report: TasteEvalReport, as_json: bool) -> None:
@@ -397,7 +421,7 @@ def taste_report(report: TasteEvalReport, as_json: bool) -> None:
 
 def rated(title: Title, verdict: str) -> None:
     done = "Forgot your rating of" if verdict == "clear" else f"Noted: you {verdict}"
-    _out.print(f"{done} {title.title} ({title.year}, {title.id}).")
+    _out.print(f"{done} {shown(title.title)} ({title.year}, {title.id}).")
 
 
 def taste(
@@ -466,7 +490,8 @@ def explanation(
     )
     facts = ", ".join(str(p) for p in (title.year, title.type, length) if p)
     _out.print(
-        f"[bold]{escape(title.title)}[/] ({escape(facts)}) [dim]{escape(title.id)}[/]", markup=True
+        f"[bold]{escape(shown(title.title))}[/] ({escape(facts)}) [dim]{escape(title.id)}[/]",
+        markup=True,
     )
     for label, values in (
         ("genres", title.genres),

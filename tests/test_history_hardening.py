@@ -942,3 +942,24 @@ def test_spreadsheet_saved_exports_import(
     assert read_export(path).viewings == original.viewings, saved_as
     assert len(original.viewings) > 100
     assert f"kept {len(original.viewings)} viewings" in imported(capsys, [str(path)])
+
+
+def test_titles_with_escape_sequences_or_no_end_print_safely(
+    bundled: Path, file_in: Callable[[str, bytes], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Clear screen, colours, a hyperlink, a right-to-left override and a 100,000-character
+    title: `import-history` and `history` print them without control characters, cut short."""
+    evil = [
+        "Clear\x1b[2JScreen",
+        "\x1b[31mRed\x1b[0m Title",
+        "\x1b]8;;http://evil.example\x1b\\Click\x1b]8;;\x1b\\",
+        "Right\u202eto left",
+        "Long " + "x" * 100_000,
+    ]
+    rows = "".join(f'"{title}",01-02-23\n' for title in evil)
+    path = file_in("NetflixViewingHistory.csv", ("Title,Date\n" + rows).encode())
+    for argv in (["import-history", str(path)], ["history"]):
+        assert run(argv) == 0
+        out = capsys.readouterr().out
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", out), argv
+        assert "x" * 300 not in out and "Clear" in out and "Screen" in out, argv
