@@ -247,7 +247,9 @@ def _run(runtime: tuple[Any, Any], texts: Sequence[str]) -> np.ndarray | None:
 
 def _open_runtime(export: Export) -> tuple[Any, Any]:
     """An onnxruntime session and a tokenizer for EXPORT; ModelError if either is unreadable."""
-    # Imported here so that commands that never encode a query do not pay for them.
+    # Imported here so that commands that never encode a query do not pay for them. Before
+    # it: onnxruntime's telemetry (a device id and an event store in ~/.cache) stays off.
+    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
     import onnxruntime as ort
     from tokenizers import Tokenizer
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 from pathlib import Path
 from typing import Final
@@ -23,6 +24,17 @@ def data_dir() -> Path:
     import platformdirs  # only needed when no override is set
 
     return Path(platformdirs.user_data_dir("moviefinder", appauthor=False))
+
+
+def make_private(folder: Path) -> None:
+    """Close FOLDER, if it exists and is ours, to other users (0700); quietly leave it be
+    where that is not allowed (a read-only or foreign data directory)."""
+    try:
+        mode = folder.stat().st_mode
+        if mode & 0o077 and folder.owner() == getpass.getuser():
+            folder.chmod(0o700)
+    except (OSError, KeyError):
+        pass
 
 
 def config_file() -> Path:

@@ -963,3 +963,19 @@ def test_titles_with_escape_sequences_or_no_end_print_safely(
         out = capsys.readouterr().out
         assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", out), argv
         assert "x" * 300 not in out and "Clear" in out and "Screen" in out, argv
+
+
+def test_the_data_directory_is_private(
+    bundled: Path, home: Path, file_in: Callable[[str, bytes], Path]
+) -> None:
+    """A history is its owner's: the data directory is closed to others (0700), and what an
+    import writes is not readable by them either, even in a folder made open before."""
+    home.mkdir(parents=True, exist_ok=True)
+    home.chmod(0o755)
+    path = file_in("NetflixViewingHistory.csv", b"Title,Date\nHeat,01-02-23\n")
+    caller = os.umask(0o022)
+    assert run(["import-history", str(path)]) == 0
+    assert os.umask(caller) == 0o022  # the caller's umask again after the command
+    assert home.stat().st_mode & 0o777 == 0o700
+    written = [p for p in paths.history_dir().rglob("*") if p.is_file()]
+    assert written and all(p.stat().st_mode & 0o077 == 0 for p in written)

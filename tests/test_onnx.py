@@ -138,3 +138,25 @@ def test_onnx_and_reference_agree_on_every_dev_query_top_10(onnx_home: Path) -> 
     reference = SentenceTransformerEncoder().encode(queries) @ np.asarray(finder.matrix).T
     for query, a, b in zip(queries, onnx, reference, strict=True):
         assert np.argsort(-a)[:10].tolist() == np.argsort(-b)[:10].tolist(), query
+
+
+def test_ask_writes_nothing_outside_the_data_directory(onnx_home: Path, tmp_path: Path) -> None:
+    """onnxruntime's telemetry wrote a device id and an event store to
+    ~/.cache/Microsoft/DeveloperTools/.onnxruntime on every ask; it is switched off."""
+    fake_home, temp = tmp_path / "home", tmp_path / "tmp"
+    fake_home.mkdir()
+    temp.mkdir()
+    env = {**os.environ, paths.HOME_ENV: str(onnx_home), "HOME": str(fake_home)}
+    env.update(TMPDIR=str(temp))
+    for name in ("ORT_DISABLE_TELEMETRY", "XDG_CACHE_HOME", "MOVIEFINDER_MODEL"):
+        env.pop(name, None)
+    done = subprocess.run(
+        [sys.executable, "-m", "moviefinder", "ask", "vikings", "-n", "1"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert list(fake_home.rglob("*")) == [] and list(temp.rglob("*")) == []

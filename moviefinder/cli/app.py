@@ -6,6 +6,7 @@ here is paid for by every `ask`. Command groups live in their own modules beside
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -313,8 +314,13 @@ app.command("doctor")(doctor)
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Run the CLI on ARGV and return the exit status; user errors become one line on stderr."""
+    """Run the CLI on ARGV and return the exit status; user errors become one line on stderr.
+
+    What a command writes is its owner's alone (a history is private): folders 0700, files
+    0600, and a data directory made before that is closed to others too."""
+    umask = os.umask(0o077)
     try:
+        paths.make_private(paths.data_dir())
         # Typer reports usage errors itself (exit 2) and ends every run with SystemExit.
         app(args=argv, prog_name="moviefinder")
     except MovieFinderError as exc:
@@ -324,6 +330,8 @@ def run(argv: list[str] | None = None) -> int:
         if exc.code is None or isinstance(exc.code, int):
             return exc.code or ExitStatus.OK
         return ExitStatus.ERROR
+    finally:
+        os.umask(umask)
     return ExitStatus.OK
 
 
