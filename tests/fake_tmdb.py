@@ -33,6 +33,7 @@ class Fault:
     retry_after: str | None = None
     delay: float = 0.0
     body: bytes | None = None
+    location: str | None = None
 
 
 SLOW = Fault(status=None, delay=1.0)
@@ -329,6 +330,8 @@ class FakeTmdb:
                     status, body = fault.status, fault.body or b'{"status_message": "fault"}'
                 if fault.retry_after is not None:
                     headers["Retry-After"] = fault.retry_after
+                if fault.location is not None:
+                    headers["Location"] = fault.location
             if status == 200 and not discover:
                 self.details_served += 1
             return status, headers, body, delay

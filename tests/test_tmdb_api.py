@@ -241,3 +241,27 @@ def test_empty_credentials_and_odd_addresses_are_refused() -> None:
         TmdbClient("  ")
     with pytest.raises(ServiceError, match=r"must be an http\(s\) URL, not 'ftp://example'"):
         TmdbClient(API_KEY, base_url="ftp://example")
+
+
+@pytest.mark.parametrize("secret", [API_KEY, TOKEN], ids=["v3-key", "v4-token"])
+def test_credentials_never_follow_a_redirect_to_another_address(
+    tmdb: FakeTmdb, secret: str
+) -> None:
+    """A 302 to another host (here another port) is not followed: urllib would have sent the
+    Authorization header there."""
+    with FakeTmdb() as elsewhere:
+        tmdb.fail("/movie/101", Fault(302, location=f"{elsewhere.base_url}/movie/101"))
+        with pytest.raises(ServiceError, match="sent /movie/101 on to another address"):
+            client(tmdb, [], secret).details("movie", 101)
+        assert elsewhere.requests == []
+    if secret == TOKEN:  # within the same server a redirect is followed (a key in the query
+        # would not be carried along: TMDB never sends one there)
+        tmdb.fail("/movie/101", Fault(302, location=f"{tmdb.base_url}/movie/102"))
+        assert client(tmdb, [], secret).details("movie", 101).id == "tmdb:movie:102"
+
+
+def test_plain_http_is_refused_but_on_this_machine() -> None:
+    with pytest.raises(ServiceError, match="plain http, which would send your key in the clear"):
+        TmdbClient(API_KEY, base_url="http://api.themoviedb.org/3")
+    for local in ("http://127.0.0.1:8080/3", "http://localhost:8080/3", "http://[::1]:8080/3"):
+        assert TmdbClient(API_KEY, base_url=local).base_url == local

@@ -112,6 +112,28 @@ class _Failure:
         return self.status is None or self.status == 429 or self.status >= 500
 
 
+_LOOPBACK: Final = ("127.0.0.1", "localhost", "::1")
+
+
+class _SameOrigin(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only within the same scheme, host and port: urllib would send the
+    request's headers — the ``Authorization: Bearer`` token — to wherever it points."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        origin = urllib.parse.urlsplit(req.full_url)[:2]
+        if urllib.parse.urlsplit(newurl)[:2] != origin:
+            return None  # urllib then raises HTTPError with the redirect's status
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 class TmdbClient:
     """TMDB API v3 over ``urllib``: retries rate limits, server errors and timeouts.
 
@@ -131,12 +153,19 @@ class TmdbClient:
         self._secret = credentials.strip()
         if not self._secret:
             raise ServiceError("No TMDB API key or read-access token was given.")
-        if urllib.parse.urlsplit(base_url).scheme not in ("http", "https"):
+        address = urllib.parse.urlsplit(base_url)
+        if address.scheme not in ("http", "https"):
             raise ServiceError(f"The TMDB address must be an http(s) URL, not {base_url!r}.")
+        if address.scheme == "http" and address.hostname not in _LOOPBACK:
+            raise ServiceError(
+                f"The TMDB address {base_url!r} is plain http, which would send your key in "
+                "the clear: use https (plain http only for a server on this machine)."
+            )
         self._bearer = "." in self._secret
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self._sleep = sleep
+        self._open = urllib.request.build_opener(_SameOrigin()).open
 
     def __repr__(self) -> str:
         kind = "v4 read-access token" if self._bearer else "v3 API key"
@@ -163,6 +192,11 @@ class TmdbClient:
             failure = outcome
             if failure.status == 401:
                 raise ServiceError(REJECTED)
+            if failure.status is not None and 300 <= failure.status < 400:
+                raise ServiceError(
+                    f"TMDB sent {path} on to another address; not followed, so your key stays "
+                    "with TMDB."
+                )
             if not failure.retry:
                 raise ServiceError(f"TMDB answered HTTP {failure.status} for {path}.")
         reason = self._scrub(failure.reason)
@@ -216,7 +250,7 @@ class TmdbClient:
         # Failures are returned, not raised, so the ServiceError raised later carries no
         # urllib exception (whose URL holds the key) as its context.
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with self._open(request, timeout=self.timeout) as response:
                 body: bytes = response.read()
                 return body
         except urllib.error.HTTPError as exc:
