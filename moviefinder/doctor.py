@@ -51,7 +51,7 @@ def run_checks(fix: bool = False) -> list[Check]:
     checks = list(_config_checks(fix))
     settings = _settings()
     for name in _catalogue_names():
-        checks.extend(_catalogue_checks(name, settings))
+        checks.extend(_catalogue_checks(name, settings, fix))
     checks.extend(_cache_checks(fix))
     checks.extend(_export_checks(settings, fix))
     checks.extend(_history_checks(fix))
@@ -116,7 +116,7 @@ def _catalogue_names() -> list[str]:
         return [paths.DEFAULT_CATALOG]
 
 
-def _catalogue_checks(name: str, settings: Settings) -> Iterator[Check]:
+def _catalogue_checks(name: str, settings: Settings, fix: bool) -> Iterator[Check]:
     from moviefinder import library
     from moviefinder.availability import read_availability
 
@@ -127,14 +127,17 @@ def _catalogue_checks(name: str, settings: Settings) -> Iterator[Check]:
         yield Check(f"{label} titles", False, str(exc))
         return
     yield Check(f"{label} titles", True, f"{len(catalog):,} titles")
+    damage: list[str] = []
     try:
-        library.open_matrix(catalog, settings.model)
+        library.open_matrix(catalog, settings.model, on_damage=damage.append)
     except MovieFinderError as exc:
         yield Check(f"{label} embeddings", False, str(exc))
     else:
-        yield Check(
-            f"{label} embeddings", True, f"every title embedded with {settings.model}, unit length"
-        )
+        if damage:  # the user's built copy of the default; the shipped one serves meanwhile
+            yield _shipped_restored(f"{label} embeddings", damage[0], name, fix)
+        else:
+            done = f"every title embedded with {settings.model}, unit length"
+            yield Check(f"{label} embeddings", True, done)
     for where in library.availability_paths(name):
         if not where.is_file():
             continue
@@ -144,6 +147,16 @@ def _catalogue_checks(name: str, settings: Settings) -> Iterator[Check]:
             yield Check(f"{label} availability", False, str(exc))
         else:
             yield Check(f"{label} availability", True, f"{len(records):,} records in {where}")
+
+
+def _shipped_restored(subject: str, problem: str, name: str, fix: bool) -> Check:
+    """A damaged copy the user built of the default catalogue's embeddings: with FIX it goes,
+    and the shipped embeddings (which serve the configured model) are used again."""
+    own = paths.catalog_dir(name) / paths.EMBEDDINGS_FILE
+    if fix:
+        own.unlink(missing_ok=True)
+        return Check(subject, False, problem, "removed; the shipped embeddings serve again", True)
+    return Check(subject, False, problem)  # PROBLEM names `doctor --fix`
 
 
 def _cache_checks(fix: bool) -> Iterator[Check]:

@@ -67,16 +67,36 @@ def open_catalog(name: str = paths.DEFAULT_CATALOG) -> Catalog:
     return store.read_titles(path, name, remedy=remedy)
 
 
-def open_matrix(catalog: Catalog, model: str) -> np.ndarray:
-    """Embeddings of CATALOG's titles in row order, made by MODEL.
+def open_matrix(
+    catalog: Catalog, model: str, on_damage: Callable[[str], None] | None = None
+) -> np.ndarray:
+    """Embeddings of CATALOG's titles in row order, made by MODEL. A damaged (or out of date)
+    copy the user built of the default catalogue does not stop the search: the shipped
+    embeddings serve when they are MODEL's, and ON_DAMAGE hears what was wrong.
 
     Raises:
         StoreError: missing, corrupt, out of date, or made with another model.
     """
+    path = embeddings_path(catalog.name)
+    shipped = paths.bundled_dir() / paths.EMBEDDINGS_FILE
+    if catalog.name != paths.DEFAULT_CATALOG or path == shipped:
+        return _matrix_at(path, catalog, model, "run `moviefinder catalog build --force`")
+    try:  # the user's own build of the default catalogue
+        remedy = "the shipped embeddings serve meanwhile; `moviefinder doctor --fix` removes it"
+        return _matrix_at(path, catalog, model, remedy)
+    except StoreError as exc:
+        try:
+            matrix = _matrix_at(shipped, catalog, model, "reinstall moviefinder")
+        except StoreError:
+            raise exc from None
+        if on_damage is not None:
+            on_damage(str(exc))
+        return matrix
+
+
+def _matrix_at(path: Path, catalog: Catalog, model: str, remedy: str) -> np.ndarray:
     from moviefinder import store  # pyarrow: kept off the query path, which uses the snapshot
 
-    path = embeddings_path(catalog.name)
-    remedy = "run `moviefinder catalog build --force`"
     embeddings = store.read_embeddings(path, remedy=remedy)
     if embeddings.model != model:
         raise StoreError(
@@ -262,9 +282,11 @@ def open_finder(
     engine: str = "auto",
     on_export: Callable[[], None] | None = None,
     prepare: bool = False,
+    on_damage: Callable[[str], None] | None = None,
 ) -> Finder:
     """A finder over catalogue NAME with MODEL's embeddings. The model loads on the first
     query, or with PREPARE (a query is coming) starts loading at once, beside the reading.
+    ON_DAMAGE hears of a damaged file that the search went on without (see :func:`open_matrix`).
 
     Served from the query-path copy (:mod:`moviefinder.snapshot`) when it is current.
     """
@@ -274,12 +296,17 @@ def open_finder(
     settle(paths.catalog_dir(name))  # finish a change that a crash interrupted
     sources = (titles_path(name), embeddings_path(name))
     cached = snapshot.load(name, sources, model)
-    catalog, matrix = _read_one_version(name, model, sources) if cached is None else cached
+    if cached is None:
+        cached = _read_one_version(name, model, sources, on_damage)
+    catalog, matrix = cached
     return Finder(catalog, matrix, encoder)
 
 
 def _read_one_version(
-    name: str, model: str, sources: tuple[Path, Path]
+    name: str,
+    model: str,
+    sources: tuple[Path, Path],
+    on_damage: Callable[[str], None] | None = None,
 ) -> tuple[Catalog, np.ndarray]:
     """Catalogue NAME's titles and matrix from SOURCES, and the query-path copy made of them.
 
@@ -290,11 +317,11 @@ def _read_one_version(
     before = _versions(sources)
     try:
         catalog = open_catalog(name)
-        matrix = open_matrix(catalog, model)
+        matrix = open_matrix(catalog, model, on_damage)
     except StoreError:
         if _versions(sources) == before:
             raise
-        return _read_one_version(name, model, sources)
+        return _read_one_version(name, model, sources, on_damage)
     if _versions(sources) == before:
         snapshot.save(catalog, matrix, sources, model)
     return catalog, matrix

@@ -432,7 +432,7 @@ def test_no_copy_is_stamped_with_files_it_was_not_made_from(
     shutil.rmtree(mine / "cache")
     real = library.open_matrix
 
-    def read_then_commit(catalog: object, model: str) -> object:
+    def read_then_commit(catalog: object, model: str, on_damage: object = None) -> object:
         matrix = real(catalog, model)  # type: ignore[arg-type]
         library.import_catalog(b, "mine", "auto", child.KEYWORDS_MODEL)
         return matrix

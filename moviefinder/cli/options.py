@@ -10,6 +10,7 @@ import typer
 
 from moviefinder import library, render
 from moviefinder.config import Settings
+from moviefinder.errors import InputError
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -84,10 +85,15 @@ def open_finder(
         settings.encoder,
         render.exporting,
         prepare=query,
+        on_damage=render.warning,
     )
     if not history:
         return finder, None
-    return library.with_taste(finder, settings.half_life_days)
+    try:
+        return library.with_taste(finder, settings.half_life_days)
+    except InputError as exc:  # a damaged stored history stops no search: taste waits for it
+        render.warning(f"{exc} Searching without your taste and watched titles meanwhile.")
+        return finder, None
 
 
 def known_options(catalog: Catalog, explicit: Filters) -> None:
