@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
 
 
@@ -16,6 +17,22 @@ class ExitStatus(IntEnum):
 def one_line(exc: BaseException) -> str:
     """EXC's message on one line (some libraries' messages span several), or its kind."""
     return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def os_problem(exc: OSError) -> str:
+    """One line saying what to do about an operating-system error that no command expects: a
+    full disk, a read-only or foreign data directory. (Every write goes through a temporary
+    file and a rename, so what was stored before is whole.)"""
+    where = f" ({exc.filename})" if exc.filename else ""
+    reason = exc.strerror or one_line(exc)
+    if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
+        return (
+            f"The disk is full{where} — free some space and run it again; nothing stored changed."
+        )
+    return (
+        f"Cannot use the data directory: {reason}{where} — give yourself write access to it, "
+        "or point MOVIEFINDER_HOME at a folder you can write."
+    )
 
 
 class MovieFinderError(Exception):

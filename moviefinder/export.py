@@ -219,29 +219,33 @@ def export_model(model_id: str, source: Path) -> Export:
     """
     from moviefinder.embed import OnnxEncoder, offline_quietly
 
-    offline_quietly()
-    # Imported here: torch and sentence-transformers take seconds and are only needed once.
-    import torch
-    from sentence_transformers import SentenceTransformer
-
-    reference: Any = SentenceTransformer(str(source), device="cpu")
-    transformer = reference[0].auto_model.eval()
-    max_tokens = int(reference.max_seq_length)
-
-    class LastHiddenState(torch.nn.Module):
-        # Keyword call: positional order of HF forward() differs between versions.
-        def __init__(self, inner: torch.nn.Module) -> None:
-            super().__init__()
-            self.inner = inner
-
-        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-            return self.inner(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-            ).last_hidden_state
-
+    # First the folder: a data directory that cannot be written fails at once, not after the
+    # seconds torch takes to load.
     target = export_dir(model_id)
     staging = staging_dir(target)
     try:
+        offline_quietly()
+        # Imported here: torch and sentence-transformers take seconds, needed only once.
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        reference: Any = SentenceTransformer(str(source), device="cpu")
+        transformer = reference[0].auto_model.eval()
+        max_tokens = int(reference.max_seq_length)
+
+        class LastHiddenState(torch.nn.Module):
+            # Keyword call: positional order of HF forward() differs between versions.
+            def __init__(self, inner: torch.nn.Module) -> None:
+                super().__init__()
+                self.inner = inner
+
+            def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+                return self.inner(
+                    input_ids=input_ids,
+                    attention_mask=attention_mask,
+                    token_type_ids=token_type_ids,
+                ).last_hidden_state
+
         raw = staging / "raw.onnx"
         dummy = torch.ones((2, 8), dtype=torch.long)
         names = ["input_ids", "attention_mask", "token_type_ids"]
@@ -299,6 +303,8 @@ def _as_model_error(model_id: str) -> Iterator[None]:
     """Exporter failures (missing onnx package, unsupported graph) become one-line errors."""
     try:
         yield
+    except OSError:
+        raise  # a full disk or a read-only folder: reinstalling would not help
     except Exception as exc:  # torch.onnx and onnxruntime raise many unrelated types
         raise ModelError(
             f"Cannot export {model_id} to ONNX ({exc}) — reinstall moviefinder, "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import io
 import os
 import re
@@ -979,3 +980,18 @@ def test_the_data_directory_is_private(
     assert home.stat().st_mode & 0o777 == 0o700
     written = [p for p in paths.history_dir().rglob("*") if p.is_file()]
     assert written and all(p.stat().st_mode & 0o077 == 0 for p in written)
+
+
+def test_a_full_disk_is_one_line_and_the_history_is_kept(
+    stored: dict[str, bytes],
+    file_in: Callable[[str, bytes], Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_space(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", no_space)  # every write goes through one
+    path = file_in("NetflixViewingHistory.csv", b"Title,Date\nHeat,01-02-23\n")
+    line = rejected(capsys, [str(path)], stored)
+    assert "The disk is full" in line and "free some space and run it again" in line

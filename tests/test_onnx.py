@@ -160,3 +160,26 @@ def test_ask_writes_nothing_outside_the_data_directory(onnx_home: Path, tmp_path
     )
     assert done.returncode == 0, done.stderr
     assert list(fake_home.rglob("*")) == [] and list(temp.rglob("*")) == []
+
+
+def test_a_data_directory_that_cannot_be_written_is_one_line_at_once(tmp_path: Path) -> None:
+    """The first ask exports the model into the data directory: where that cannot be made
+    (here: below a regular file; read-only alike) it says so in one line, before torch loads."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    env = {**os.environ, paths.HOME_ENV: str(blocker / "home")}
+    env.pop("MOVIEFINDER_MODEL", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "moviefinder", "ask", "vikings"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=120,
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    error = [line for line in done.stderr.splitlines() if line.startswith("Error: ")]
+    assert error == [
+        f"Error: Cannot use the data directory: Not a directory ({blocker / 'home' / 'models'})"
+        " — give yourself write access to it, or point MOVIEFINDER_HOME at a folder you can write."
+    ]

@@ -35,7 +35,7 @@ from moviefinder.cli.options import (
 )
 from moviefinder.cli.settings import config_app, warn_exposed_key
 from moviefinder.config import load_settings
-from moviefinder.errors import ExitStatus, MovieFinderError
+from moviefinder.errors import ExitStatus, MovieFinderError, os_problem
 from moviefinder.finder import View
 from moviefinder.query import Filters, decade_years, read_query
 
@@ -325,6 +325,9 @@ def run(argv: list[str] | None = None) -> int:
         app(args=argv, prog_name="moviefinder")
     except MovieFinderError as exc:
         render.error(str(exc))
+        return ExitStatus.ERROR
+    except OSError as exc:  # a full disk, a read-only data directory: no traceback for those
+        render.error(os_problem(exc))
         return ExitStatus.ERROR
     except SystemExit as exc:
         if exc.code is None or isinstance(exc.code, int):
