@@ -61,6 +61,8 @@ class ImportReport:
     region: str = ""
     #: The first few unreadable rows: (line number, what was wrong).
     bad: tuple[tuple[int, str], ...] = ()
+    #: The profiles the stored history now holds, when it is more than one person's.
+    profiles: tuple[str, ...] = ()
 
 
 def journal_dir() -> Path:
@@ -289,7 +291,14 @@ def import_history(
         countries=tuple(Counter(v.country for v in export.viewings if v.country).most_common()),
         region=region,
         bad=export.bad,
+        profiles=_profiles(journal),
     )
+
+
+def _profiles(journal: Journal) -> tuple[str, ...]:
+    """The profiles JOURNAL's viewings come from, when there are several (their taste mixes)."""
+    names = sorted({v.profile for v in journal.viewings if v.profile})
+    return tuple(names) if len(names) > 1 else ()
 
 
 def watched_in(journal: Journal, rows: Mapping[str, int], catalog: Catalog) -> list[Availability]:
@@ -317,6 +326,7 @@ def link(history_title: str, catalogue_ref: str, catalog: Catalog) -> tuple[str,
 
     Raises:
         CatalogError: the catalogue has no such title.
+        InputError: HISTORY_TITLE is no title of the stored history.
     """
     rows = catalog.find(catalogue_ref)
     if not rows:
@@ -324,6 +334,16 @@ def link(history_title: str, catalogue_ref: str, catalog: Catalog) -> tuple[str,
     title_id = str(catalog.columns["id"][rows[0]])
     journal = load_journal()
     show = split_title(history_title).show
+    shows = {split_title(v.title).show for v in journal.viewings} | {
+        r.title for r in journal.ratings
+    }
+    if show not in shows:
+        folded = {s.casefold(): s for s in shows}
+        hint = f" — did you mean '{folded[show.casefold()]}'?" if show.casefold() in folded else ""
+        raise InputError(
+            f"'{history_title}' is not a title in your history{hint} (`moviefinder history --all`"
+            " lists them)."
+        )
     save_journal(Journal(journal.viewings, journal.ratings, {**journal.links, show: title_id}))
     return show, title_id
 

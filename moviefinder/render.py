@@ -354,6 +354,14 @@ def import_report(report: ImportReport) -> None:
             'Fix one by hand: moviefinder history link "<history title>" <catalogue id>',
             style="dim",
         )
+    if report.profiles:
+        named = ", ".join(f"'{shown(p)}'" for p in report.profiles)
+        _out.print(
+            f"Your history now holds the profiles {named}: their viewings make one taste. To "
+            "keep one person's, import that profile again with --replace (`moviefinder "
+            "import-history <export> --profile <name> --replace`).",
+            style="yellow",
+        )
     _watched_where(report)
 
 
@@ -372,7 +380,32 @@ def _watched_where(report: ImportReport) -> None:
         )
 
 
-def history(stored: Journal, shows: Sequence[ShowViews], catalog: Catalog, limit: int = 20) -> None:
+def history(
+    stored: Journal,
+    shows: Sequence[ShowViews],
+    catalog: Catalog,
+    limit: int | None = 20,
+    as_json: bool = False,
+) -> None:
+    """The stored history's SHOWS (all, or the first LIMIT) and what each matched."""
+    if as_json:
+        emit_json(
+            {
+                "viewings": len(stored.viewings),
+                "ratings": len(stored.ratings),
+                "linked": len(stored.links),
+                "titles": [
+                    {
+                        "title": s.show,
+                        "views": s.views,
+                        "id": None if s.match.row is None else catalog.columns["id"][s.match.row],
+                        "how": s.match.how,
+                    }
+                    for s in shows
+                ],
+            }
+        )
+        return
     if not stored.viewings:
         _out.print("No history yet — run `moviefinder import-history <your Netflix export>`.")
         return
@@ -388,7 +421,8 @@ def history(stored: Journal, shows: Sequence[ShowViews], catalog: Catalog, limit
     table.add_column("in your history")
     table.add_column("catalogue title")
     table.add_column("how", style="dim")
-    for show in shows[:limit]:
+    shown_shows = shows if limit is None else shows[:limit]
+    for show in shown_shows:
         row = show.match.row
         found = (
             "—"
@@ -397,6 +431,12 @@ def history(stored: Journal, shows: Sequence[ShowViews], catalog: Catalog, limit
         )
         table.add_row(str(show.views), shown(show.show), found, show.match.how)
     _out.print(table)
+    if len(shown_shows) < len(shows):
+        _out.print(
+            f"… and {len(shows) - len(shown_shows)} more: `moviefinder history --all` lists them "
+            "(`--unmatched` only those that matched nothing).",
+            style="dim",
+        )
 
 
 def linked(show: str, title: Title) -> None:

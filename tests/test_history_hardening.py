@@ -8,6 +8,7 @@ import codecs
 import csv
 import errno
 import io
+import json
 import os
 import re
 import struct
@@ -995,3 +996,53 @@ def test_a_full_disk_is_one_line_and_the_history_is_kept(
     path = file_in("NetflixViewingHistory.csv", b"Title,Date\nHeat,01-02-23\n")
     line = rejected(capsys, [str(path)], stored)
     assert "The disk is full" in line and "free some space and run it again" in line
+
+
+# --- No silent merges (issue 16, item 11) ----------------------------------------------------
+
+
+def test_importing_a_second_profile_says_their_taste_mixes(
+    bundled: Path, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = HISTORIES / "nl-full-export"
+    if not export.is_dir():
+        pytest.skip(f"needs {export}")
+    profiles = sorted(read_export(export).profiles)
+    assert len(profiles) >= 2
+    first = imported(capsys, [str(export), "--profile", profiles[0]])
+    assert "holds the profiles" not in first
+    second = " ".join(imported(capsys, [str(export), "--profile", profiles[1]]).split())
+    named = ", ".join(f"'{p}'" for p in profiles[:2])
+    assert f"Your history now holds the profiles {named}: their viewings make one taste." in second
+    again = imported(capsys, [str(export), "--profile", profiles[1], "--replace"])
+    assert "holds the profiles" not in again  # kept apart again
+
+
+def test_linking_a_title_the_history_does_not_hold_is_refused(
+    stored: dict[str, bytes], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["history", "link", "Not in my history", "t:2"]) == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert "'Not in my history' is not a title in your history" in err
+    assert stored_files() == stored
+
+
+def test_history_lists_every_title_on_request(
+    stored: dict[str, bytes], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["history", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    titles = listed["titles"]
+    assert listed["viewings"] > 0 and len(titles) > 20
+    assert run(["history"]) == 0
+    out = capsys.readouterr().out
+    assert f"… and {len(titles) - 20} more: `moviefinder history --all` lists them" in " ".join(
+        out.split()
+    )
+    assert run(["history", "--all"]) == 0
+    out = capsys.readouterr().out
+    assert "more: `moviefinder history --all`" not in out
+    assert titles[-1]["title"].split()[0] in out  # the least watched is there too
+    assert run(["history", "--unmatched", "--json"]) == 0
+    unmatched = json.loads(capsys.readouterr().out)["titles"]
+    assert unmatched == [t for t in titles if t["id"] is None]

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from moviefinder import library, render
-from moviefinder.cli.options import writing
+from moviefinder.cli.options import AsJson, writing
 from moviefinder.config import load_settings
 
 history_app = typer.Typer(
@@ -17,16 +17,24 @@ history_app = typer.Typer(
 
 
 @history_app.callback()
-def history(ctx: typer.Context) -> None:
+def history(
+    ctx: typer.Context,
+    show_all: Annotated[bool, typer.Option("--all", help="Every title, not the first 20.")] = False,
+    unmatched: Annotated[
+        bool, typer.Option("--unmatched", help="Only titles that matched nothing.")
+    ] = False,
+    as_json: AsJson = False,
+) -> None:
     """Show the imported history: most watched titles and what they matched."""
     from moviefinder import journal
 
     if ctx.invoked_subcommand is None:
         stored = journal.load_journal()
         catalog = library.open_catalog(load_settings().catalog)
-        render.history(
-            stored, journal.watched_shows(stored.viewings, stored.links, catalog), catalog
-        )
+        shows = journal.watched_shows(stored.viewings, stored.links, catalog)
+        if unmatched:
+            shows = [s for s in shows if not s.match.matched]
+        render.history(stored, shows, catalog, None if show_all or as_json else 20, as_json)
 
 
 @history_app.command("link")
