@@ -179,12 +179,10 @@ class OnnxEncoder:
             )
         return self._export
 
-    def _make_export(self) -> Export:
+    def _make_export(self, force: bool = False) -> Export:
         from moviefinder import export
 
-        if self._on_export is not None:
-            self._on_export()
-        return export.export_model(self._model_id, self._source())
+        return export.export_once(self._model_id, self._source(), self._on_export, force)
 
     def _loaded(self) -> tuple[Any, Any]:
         if self._pending is not None:
@@ -206,7 +204,7 @@ class OnnxEncoder:
     def _rebuild(self) -> tuple[Any, Any]:
         """A corrupt export is not fatal: make it again, once."""
         self._rebuildable = False
-        self._export = self._make_export()
+        self._export = self._make_export(force=True)
         self._runtime = _open_runtime(self._export)
         return self._runtime
 

@@ -24,7 +24,7 @@ import os
 import shutil
 import warnings
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +37,8 @@ from moviefinder.errors import ModelError
 from moviefinder.files import replace_dir, staging_dir
 
 MODEL_FILE: Final = "model.onnx"
+#: Held (in the data directory) by the one process making an export.
+EXPORT_LOCK: Final = ".export.lock"
 WEIGHTS_FILE: Final = "model.weights"
 TOKENIZER_FILE: Final = "tokenizer.json"
 MANIFEST_FILE: Final = "manifest.json"
@@ -207,6 +209,24 @@ def _probe_vectors(manifest: dict[str, Any]) -> np.ndarray | None:
     if geometry is None or len(raw) != len(PROBE_TEXTS) * geometry[0] * 4:
         return None
     return np.frombuffer(raw, dtype=np.float32).reshape(len(PROBE_TEXTS), geometry[0])
+
+
+def export_once(
+    model_id: str, source: Path, on_start: Callable[[], None] | None = None, force: bool = False
+) -> Export:
+    """The export of MODEL_ID made by one process at a time: a process that finds another
+    exporting waits for it and uses its export (six first `ask`s at once made six, 1 GB and
+    100 s apiece). FORCE makes a new one even if a whole one is in place (it would not load).
+    ON_START is told before the wait or the work."""
+    from filelock import FileLock  # only the rare export pays for it
+
+    if on_start is not None:
+        on_start()
+    home = paths.data_dir()
+    home.mkdir(parents=True, exist_ok=True)
+    with FileLock(home / EXPORT_LOCK):
+        made = None if force else ready_export(model_id, source)
+        return made or export_model(model_id, source)
 
 
 def export_model(model_id: str, source: Path) -> Export:

@@ -180,6 +180,35 @@ def test_a_data_directory_that_cannot_be_written_is_one_line_at_once(tmp_path: P
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     error = [line for line in done.stderr.splitlines() if line.startswith("Error: ")]
     assert error == [
-        f"Error: Cannot use the data directory: Not a directory ({blocker / 'home' / 'models'})"
+        f"Error: Cannot use the data directory: Not a directory ({blocker / 'home'})"
         " — give yourself write access to it, or point MOVIEFINDER_HOME at a folder you can write."
     ]
+
+
+def test_first_asks_at_once_make_one_export(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Six first `ask`s at once each exported the model (100 s and 1 GB apiece): now one does,
+    and the others wait for it and use its export."""
+    import threading
+    import time
+
+    made: list[str] = []
+    whole = export.Export(home / "models" / "m", "m", 384, 256)
+
+    def slow_export(model_id: str, source: Path) -> export.Export:
+        made.append(model_id)
+        time.sleep(0.3)
+        return whole
+
+    monkeypatch.setattr(export, "export_model", slow_export)
+    monkeypatch.setattr(export, "ready_export", lambda m, s: whole if made else None)
+    got: list[export.Export] = []
+    runs = [
+        threading.Thread(target=lambda: got.append(export.export_once("m", Path("."))))
+        for _ in range(4)
+    ]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join()
+    assert made == ["m"] and got == [whole] * 4
+    assert export.export_once("m", Path("."), force=True) == whole and made == ["m", "m"]
