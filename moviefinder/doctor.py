@@ -56,7 +56,29 @@ def run_checks(fix: bool = False) -> list[Check]:
     checks.extend(_export_checks(settings, fix))
     checks.extend(_history_checks(fix))
     checks.extend(_lock_checks())
+    checks.append(_leftover_check(fix))
     return checks
+
+
+def _leftover_check(fix: bool) -> Check:
+    """Temporary files a killed command left (a killed import: its history, whole, 23 MB)."""
+    from moviefinder import files, lock
+
+    left = files.leftovers(paths.data_dir())
+    if not left:
+        return Check("left-over temporary files", True, "none")
+    size = sum(p.stat().st_size for p in left if p.is_file())
+    detail = f"{len(left)} left by killed commands ({size / 1e6:.1f} MB), e.g. {left[0]}"
+    if fix:
+        with lock.hold():
+            files.sweep(paths.data_dir())
+        return Check("left-over temporary files", False, detail, "removed", True)
+    return Check(
+        "left-over temporary files",
+        False,
+        detail,
+        "run `moviefinder doctor --fix` (any command that writes removes them too)",
+    )
 
 
 def _settings() -> Settings:

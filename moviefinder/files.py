@@ -167,24 +167,33 @@ def sweep(root: Path) -> list[Path]:
     :func:`settle` has had its chance: committed changes are finished first, never removed.
     Returns what was removed.
     """
+    removed = leftovers(root, settling=True)
+    for path in removed:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    return removed
+
+
+def leftovers(root: Path, settling: bool = False) -> list[Path]:
+    """What killed processes left under ROOT (see :func:`sweep`), found but kept; SETTLING
+    finishes committed changes on the way."""
     if os.name != "posix":  # os.kill(pid, 0) would signal the process on Windows
         return []
-    removed: list[Path] = []
+    found: list[Path] = []
     for parent, folders, files in os.walk(root):
         here = Path(parent)
-        settle(here)
+        if settling:
+            settle(here)
         for name in [*folders, *files]:
-            found = _TEMPORARY.fullmatch(name)
-            if found is None or _COMMIT.fullmatch(name) or _alive(int(found["pid"])):
+            match = _TEMPORARY.fullmatch(name)
+            if match is None or _COMMIT.fullmatch(name) or _alive(int(match["pid"])):
                 continue
-            path = here / name
+            found.append(here / name)
             if name in folders:
-                shutil.rmtree(path, ignore_errors=True)
-                folders.remove(name)
-            else:
-                path.unlink(missing_ok=True)
-            removed.append(path)
-    return removed
+                folders.remove(name)  # what is inside goes with it
+    return found
 
 
 def _alive(pid: int) -> bool:

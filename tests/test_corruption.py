@@ -652,3 +652,18 @@ def test_a_nan_in_the_config_is_refused(
     code, _, err = cli(capsys, "ask", "space")
     assert code == 1
     one_line_error(err, "half_life_days must be positive, not nan")
+
+
+def test_doctor_names_what_a_killed_command_left_and_fix_removes_it(
+    bundled: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    history = paths.history_dir()
+    history.mkdir(parents=True)
+    left = history / ".viewings.jsonl.4194303.abcd1234.tmp"  # a pid no process has
+    left.write_bytes(b"x" * 2_000_000)
+    code, out, _ = cli(capsys, "doctor")
+    line = next(line for line in out.splitlines() if "left-over" in line)
+    assert code == 1 and "1 left by killed commands (2.0 MB)" in line and left.exists()
+    code, out, _ = cli(capsys, "doctor", "--fix")
+    assert not left.exists()
+    assert "ok      left-over temporary files: none" in cli(capsys, "doctor")[1]
