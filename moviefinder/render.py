@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 if TYPE_CHECKING:  # types only: rendering must not drag every core module into `ask`
-    from moviefinder.availability import RegionView
+    from moviefinder.availability import Availability, RegionView
     from moviefinder.catalog import Catalog, Title
     from moviefinder.config import ShownSetting
     from moviefinder.doctor import Check
@@ -144,17 +144,19 @@ def match_dict(match: Match, region: RegionView | None = None) -> dict[str, obje
         "query_words": {field: list(words) for field, words in match.why.found},
         "liked_near": [{"title": t, "similarity": round(s, 4)} for t, s in match.liked],
         "disliked_near": [{"title": t, "similarity": round(s, 4)} for t, s in match.disliked],
-        "availability": None
-        if record is None
-        else {
-            "region": record.region,
-            "service": record.service,
-            "source": record.source,
-            "first_seen": record.first_seen,
-            "last_seen": record.last_seen,
-            "stale": record.is_stale(date.today()),
-            "age": record.age(date.today()),
-        },
+        "availability": None if record is None else _record_dict(record),
+    }
+
+
+def _record_dict(record: Availability) -> dict[str, object]:
+    return {
+        "region": record.region,
+        "service": record.service,
+        "source": record.source,
+        "first_seen": record.first_seen,
+        "last_seen": record.last_seen,
+        "stale": record.is_stale(date.today()),
+        "age": record.age(date.today()),
     }
 
 
@@ -465,8 +467,38 @@ def rated(title: Title, verdict: str) -> None:
 
 
 def taste(
-    profile: Taste | None, names: Sequence[Sequence[int]], catalog: Catalog, shown: int = 8
+    profile: Taste | None,
+    names: Sequence[Sequence[int]],
+    catalog: Catalog,
+    shown: int = 8,
+    as_json: bool = False,
 ) -> None:
+    if as_json:
+        signals = [] if profile is None else profile.signals
+        emit_json(
+            {
+                "signals": [
+                    {
+                        "id": catalog.columns["id"][s.row],
+                        "title": catalog.title(s.row).title,
+                        "weight": round(s.weight, 4),
+                        "reason": s.reason,
+                        "recency": round(s.recency, 4),
+                    }
+                    for s in sorted(signals, key=lambda s: -s.weight)
+                ],
+                "interests": [
+                    {
+                        "typical": [catalog.title(row).title for row in rows],
+                        "titles": len(members),
+                    }
+                    for rows, members in zip(
+                        names, [] if profile is None else profile.members, strict=True
+                    )
+                ],
+            }
+        )
+        return
     if profile is None:
         _out.print("No taste yet — import a history or rate a title you liked.")
         return
@@ -519,8 +551,49 @@ def explanation(
     hidden: Sequence[str],
     catalog: Catalog,
     parsed: ParsedQuery | None = None,
+    as_json: bool = False,
 ) -> None:
     """Everything known about one title and where it stands, from measured numbers."""
+    if as_json:
+        liked, disliked = neighbours or ([], [])
+        viewed = title.latest_hours()
+        emit_json(
+            {
+                "id": title.id,
+                "title": title.title,
+                "year": title.year,
+                "type": title.type,
+                "genres": list(title.genres),
+                "countries": list(title.countries),
+                "directors": list(title.directors),
+                "cast": list(title.cast),
+                "alt_titles": list(title.alt_titles),
+                "synopsis": title.synopsis,
+                "region": region.region,
+                "availability": [
+                    _record_dict(r) for r in region.records(catalog.find(title.id)[0])
+                ],
+                "hours_viewed": None
+                if viewed is None
+                else {"period": viewed[0], "hours": viewed[1]},
+                "watched": watched,
+                "taste_score": None if taste_score is None else round(taste_score, 4),
+                "liked_near": [
+                    {"title": catalog.title(r).title, "similarity": round(v, 4)} for r, v in liked
+                ],
+                "disliked_near": [
+                    {"title": catalog.title(r).title, "similarity": round(v, 4)}
+                    for r, v in disliked
+                ],
+                "query": None
+                if standing is None
+                else dict(
+                    zip(("query_score", "word_score", "score", "rank"), standing, strict=True)
+                ),
+                "hidden_because": list(hidden),
+            }
+        )
+        return
     length = (
         f"{title.seasons} seasons"
         if title.seasons
@@ -762,8 +835,11 @@ def setting_written(key: str, shown: str, where: str) -> None:
     _out.print(f"Written to {where} (readable by you only).", style="dim", soft_wrap=True)
 
 
-def doctor(checks: Sequence[Check]) -> None:
+def doctor(checks: Sequence[Check], as_json: bool = False) -> None:
     """One line per check: ok, fixed or PROBLEM, what was found, and the way out."""
+    if as_json:
+        emit_json({"checks": [asdict(check) for check in checks]})
+        return
     for check in checks:
         if check.ok:
             mark, tail = "[green]ok[/]     ", ""

@@ -93,3 +93,29 @@ def test_explain_says_why_hidden_and_what_pulls(
     )
     assert run(["explain", "Nothing Like It"]) == 1
     assert "No title like 'Nothing Like It'" in capsys.readouterr().err
+
+
+def test_explain_taste_and_doctor_speak_json(
+    bundled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`history`, `explain`, `taste` and `doctor` had no --json."""
+    history = tmp_path / "NetflixViewingHistory.csv"
+    history.write_text("Title,Date\nSpace Dogs,02-01-24\nHeat,01-01-24\n", encoding="utf-8")
+    assert run(["import-history", str(history)]) == 0
+    capsys.readouterr()
+    assert run(["explain", "Star Voyage", "--query", "space rocket", "--json"]) == 0
+    explained = json.loads(capsys.readouterr().out)
+    assert (explained["id"], explained["title"], explained["watched"]) == (
+        "t:2",
+        "Star Voyage",
+        False,
+    )
+    assert set(explained["query"]) == {"query_score", "word_score", "score", "rank"}
+    assert explained["taste_score"] is not None and explained["liked_near"]
+    assert run(["taste", "--json"]) == 0
+    taste = json.loads(capsys.readouterr().out)
+    assert {s["id"] for s in taste["signals"]} == {"t:4", "t:5"} and taste["interests"]
+    assert run(["doctor", "--json"]) == 0
+    checks = json.loads(capsys.readouterr().out)["checks"]
+    assert checks and all(c["ok"] for c in checks)
+    assert {"subject", "ok", "detail", "fix", "fixed"} == set(checks[0])

@@ -243,6 +243,7 @@ def explain(
     ] = None,
     region: Region = None,
     catalog: CatalogName = None,
+    as_json: AsJson = False,
 ) -> None:
     """Why a title ranks where it does, or why it is hidden."""
     from moviefinder.explain import taste_neighbours
@@ -270,6 +271,7 @@ def explain(
         finder.hidden_because(row, view),
         finder.catalog,
         parsed,
+        as_json,
     )
 
 
@@ -288,14 +290,14 @@ def rate(
 
 
 @app.command("taste")
-def show_taste() -> None:
+def show_taste(as_json: AsJson = False) -> None:
     """Show your taste: strongest likes and dislikes, and your interests by their titles."""
     from moviefinder.taste import representatives
 
     settings = load_settings()
     finder, profile = open_finder(settings)
     names = [] if profile is None else representatives(profile, finder.matrix)
-    render.taste(profile, names, finder.catalog)
+    render.taste(profile, names, finder.catalog, as_json=as_json)
 
 
 @app.command("paths")

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from moviefinder import render
+from moviefinder.cli.options import AsJson
 from moviefinder.errors import ExitStatus
 
 
@@ -17,6 +18,7 @@ def doctor(
             "--fix", help="Remove damaged caches and exports (they are made again on next use)."
         ),
     ] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Check catalogues, embeddings, caches, the ONNX export, history and config; one line each.
 
@@ -26,6 +28,6 @@ def doctor(
     from moviefinder.doctor import run_checks
 
     checks = run_checks(fix)
-    render.doctor(checks)
+    render.doctor(checks, as_json)
     if any(check.problem for check in checks):
         raise typer.Exit(ExitStatus.ERROR)
