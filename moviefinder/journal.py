@@ -65,6 +65,14 @@ class ImportReport:
     profiles: tuple[str, ...] = ()
 
 
+#: A history of at least this many titles, of which fewer than this share match a catalogue of
+#: at least this size (a real history matches about half of the default one), is taken for
+#: something else (a book list, another service's export) until --force.
+FEW_MATCH_TITLES: Final = 20
+FEW_MATCH_SHARE: Final = 0.05
+FEW_MATCH_CATALOG: Final = 1_000
+
+
 def journal_dir() -> Path:
     return paths.history_dir()
 
@@ -251,6 +259,7 @@ def import_history(
     replace: bool = False,
     progress: Progress | None = None,
     region: str = "",
+    force: bool = False,
 ) -> ImportReport:
     """Read the export at PATH, add it to the stored history and report what happened.
 
@@ -259,7 +268,9 @@ def import_history(
     expected) is called while a long export is read.
 
     Raises:
-        InputError: unreadable export, or profile trouble (see :func:`history.for_profile`).
+        InputError: unreadable export, profile trouble (see :func:`history.for_profile`), or
+            (unless FORCE) so few of its titles match the catalogue that it is likely no
+            Netflix history at all — checked before anything is stored.
     """
     export = for_profile(read_export(path, progress), profile)
     if region and not export.full:
@@ -275,8 +286,15 @@ def import_history(
     else:
         stored = load_journal()
     journal, added = merge(stored, export, replace)
-    save_journal(journal)
     shows = watched_shows(export.viewings, journal.links, catalog)
+    matched = sum(1 for s in shows if s.match.matched)
+    suspect = len(shows) >= FEW_MATCH_TITLES and len(catalog) >= FEW_MATCH_CATALOG
+    if suspect and not force and matched < FEW_MATCH_SHARE * len(shows):
+        raise InputError(
+            f"Only {matched} of the {len(shows)} titles in {path.name} match the catalogue: is it "
+            "a Netflix viewing history? Nothing was stored; --force imports it anyway."
+        )
+    save_journal(journal)
     total = sum(s.views for s in shows)
     return ImportReport(
         rows=export.rows,
@@ -285,7 +303,7 @@ def import_history(
         skipped=export.skipped,
         ratings=len(export.ratings),
         titles=len(shows),
-        matched_titles=sum(1 for s in shows if s.match.matched),
+        matched_titles=matched,
         matched_views=sum(s.views for s in shows if s.match.matched) / total if total else 0.0,
         unmatched=tuple((s.show, s.views) for s in shows if not s.match.matched),
         countries=tuple(Counter(v.country for v in export.viewings if v.country).most_common()),

@@ -847,7 +847,7 @@ import resource, sys, time
 from moviefinder.cli import run
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()
-code = run(["import-history", sys.argv[1]])
+code = run(["import-history", sys.argv[1], "--force"])  # made-up titles: none match
 seconds = time.perf_counter() - start
 growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
 print(f"MEASURED {seconds:.2f} {growth / 1024:.0f}")
@@ -1046,3 +1046,19 @@ def test_history_lists_every_title_on_request(
     assert run(["history", "--unmatched", "--json"]) == 0
     unmatched = json.loads(capsys.readouterr().out)["titles"]
     assert unmatched == [t for t in titles if t["id"] is None]
+
+
+def test_a_file_that_is_no_netflix_history_is_refused_before_anything_is_stored(
+    home: Path, file_in: Callable[[str, bytes], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Over the shipped catalogue (13,000 titles) a real history matches about half; a list of
+    something else with the same columns matches nothing and is not stored unless --force."""
+    books = "".join(f'"Book of Quiet Things, Volume {n}",0{1 + n % 9}-01-23\n' for n in range(30))
+    path = file_in("NetflixViewingHistory.csv", ("Title,Date\n" + books).encode())
+    assert run(["import-history", str(path)]) == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert "Only 0 of the 30 titles in NetflixViewingHistory.csv match the catalogue" in err
+    assert "Nothing was stored; --force imports it anyway." in err
+    assert stored_files() == {}
+    assert run(["import-history", str(path), "--force"]) == 0
+    assert stored_files()

@@ -169,6 +169,10 @@ def import_history(
     replace: Annotated[
         bool, typer.Option("--replace", help="Start the history over (links made by hand stay).")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Import even if almost none of its titles match."),
+    ] = False,
 ) -> None:
     """Import your Netflix viewing history; importing the same file twice adds nothing."""
     from moviefinder import journal
@@ -178,7 +182,7 @@ def import_history(
         catalog = library.open_catalog(settings.catalog)
         with render.progress("reading history") as update:
             report = journal.import_history(
-                path, catalog, profile, replace, progress=update, region=settings.region
+                path, catalog, profile, replace, update, settings.region, force
             )
     render.import_report(report)
 
