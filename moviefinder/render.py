@@ -754,6 +754,13 @@ def catalog_sync(result: CatalogSync) -> None:
         f"{done.unchanged} unchanged, {done.retired} no longer listed "
         f"({done.fetched} details fetched) → catalogue '{result.name}', {len(done.titles)} titles."
     )
+    if done.gone:
+        _out.print(
+            f"Left out {len(done.gone)} listed title(s) TMDB no longer has (deleted or merged): "
+            + ", ".join(done.gone[:5])
+            + (" …" if len(done.gone) > 5 else ""),
+            style="yellow",
+        )
     _out.print(f"Embedded {build.embedded}, reused {build.reused}, dropped {build.removed}.")
     _out.print(f'Search it with: moviefinder ask "…" --catalog {result.name}')
     _out.print(TMDB_ATTRIBUTION, style="dim")

@@ -19,7 +19,7 @@ from moviefinder.catalog import Title
 from moviefinder.errors import ServiceError
 from moviefinder.files import atomic_file
 from moviefinder.importers.generic import title_from
-from moviefinder.importers.tmdb_api import TmdbClient
+from moviefinder.importers.tmdb_api import GoneError, TmdbClient
 
 if TYPE_CHECKING:  # the store's imports (pyarrow, numpy) are not needed to sync
     from moviefinder.store import Progress
@@ -47,6 +47,8 @@ class SyncResult:
     unchanged: int
     retired: int
     fetched: int
+    #: Listed titles whose details TMDB no longer has (deleted or merged): left out.
+    gone: tuple[str, ...] = ()
 
 
 def sync_catalog(
@@ -89,17 +91,23 @@ def sync_catalog(
     ]
     if progress is not None:
         progress(0, len(todo))
+    gone: list[str] = []
     if todo:
         checkpoint_path.parent.mkdir(parents=True, exist_ok=True)
         with checkpoint_path.open("a", encoding="utf-8") as checkpoint:
             for done, listing in enumerate(todo, start=1):
-                title = client.details(listing.type, listing.tmdb_id)
+                try:
+                    title = client.details(listing.type, listing.tmdb_id)
+                except GoneError:  # listed, but deleted or merged: skipped, not fatal
+                    gone.append(listing.id)
+                    continue
                 checkpoint.write(json.dumps(asdict(title), ensure_ascii=False) + "\n")
                 checkpoint.flush()
                 finished[listing.id] = title
                 if progress is not None:
                     progress(done, len(todo))
 
+    listings = [listing for listing in listings if listing.id not in gone]
     listed = {listing.id: finished.get(listing.id) or previous[listing.id] for listing in listings}
     known = listed.keys() & previous.keys()
     titles = [listed.get(title.id, title) for title in previous_titles]
@@ -115,6 +123,7 @@ def sync_catalog(
         unchanged=len(known - finished.keys()),
         retired=retired,
         fetched=len(todo),
+        gone=tuple(gone),
     )
 
 

@@ -14,7 +14,7 @@ from moviefinder.errors import ServiceError
 from moviefinder.importers.tmdb_api import TmdbClient
 from moviefinder.store import Progress
 from moviefinder.sync import SOURCE, SyncResult, _read_checkpoint, sync_catalog
-from tests.fake_tmdb import API_KEY, FakeTmdb
+from tests.fake_tmdb import API_KEY, FakeTmdb, Fault
 
 DAY1, DAY2 = date(2026, 3, 1), date(2026, 3, 8)
 OTHER_TITLE = Title(id="jw:tm1", title="Heat", type="movie", year=1995)
@@ -204,3 +204,30 @@ def test_the_checkpoint_keeps_titles_with_line_separators_and_drops_torn_lines(
     )
     assert _read_checkpoint(path) == {"tmdb:1": odd}
     assert path.read_text("utf-8").count("\n") == 1  # the torn line is gone
+
+
+def test_a_listed_title_tmdb_no_longer_has_is_left_out_not_fatal(
+    tmdb: FakeTmdb, tmp_path: Path
+) -> None:
+    """Details of a listed title answering 404 (status_code 34: deleted or merged) aborted the
+    whole sync, and the next run aborted on the same title."""
+    tmdb.always["/movie/101"] = Fault(404)
+    for _ in range(2):
+        result = run(tmdb, tmp_path / "checkpoint.jsonl")
+        assert result.gone == ("tmdb:movie:101",)
+        assert "tmdb:movie:101" not in {t.id for t in result.titles}
+        assert counts(result)[0] == 9
+
+
+def test_listing_asks_for_a_stable_order_a_language_and_undated_series(
+    tmdb: FakeTmdb, tmp_path: Path
+) -> None:
+    run(tmdb, tmp_path / "checkpoint.jsonl")
+    listing = [seen.query for seen in tmdb.requests if seen.path.startswith("/discover/")]
+    movies = [q for q in listing if q["sort_by"] == "primary_release_date.asc"]
+    series = [q for q in listing if q["sort_by"] == "first_air_date.asc"]
+    assert movies and series and len(movies) + len(series) == len(listing)
+    assert all(q["language"] == "en-US" for q in listing)
+    assert all(q.get("include_null_first_air_dates") == "true" for q in series)
+    details = [seen.query for seen in tmdb.requests if not seen.path.startswith("/discover/")]
+    assert details and all(q["language"] == "en-US" for q in details)

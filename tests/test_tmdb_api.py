@@ -7,7 +7,7 @@ import pytest
 
 from moviefinder.catalog import Title
 from moviefinder.errors import ServiceError
-from moviefinder.importers.tmdb_api import REJECTED, TmdbClient
+from moviefinder.importers.tmdb_api import REJECTED, GoneError, TmdbClient
 from tests.fake_tmdb import API_KEY, MALFORMED, SLOW, TOKEN, FakeTmdb, Fault
 
 
@@ -202,9 +202,12 @@ def test_a_wrong_key_is_rejected_without_retrying(tmdb: FakeTmdb) -> None:
 
 
 def test_other_client_errors_are_not_retried(tmdb: FakeTmdb) -> None:
-    with pytest.raises(ServiceError, match=r"^TMDB answered HTTP 404 for /movie/999\.$"):
+    with pytest.raises(GoneError, match=r"^TMDB has no /movie/999 \(deleted or merged\)\.$"):
         client(tmdb, []).details("movie", 999)
-    assert len(tmdb.requests) == 1
+    tmdb.fail("/movie/101", Fault(400))
+    with pytest.raises(ServiceError, match=r"^TMDB answered HTTP 400 for /movie/101\.$"):
+        client(tmdb, []).details("movie", 101)
+    assert len(tmdb.requests) == 2
 
 
 @pytest.mark.parametrize("secret", [API_KEY, TOKEN], ids=["v3 key", "v4 token"])
@@ -265,3 +268,16 @@ def test_plain_http_is_refused_but_on_this_machine() -> None:
         TmdbClient(API_KEY, base_url="http://api.themoviedb.org/3")
     for local in ("http://127.0.0.1:8080/3", "http://localhost:8080/3", "http://[::1]:8080/3"):
         assert TmdbClient(API_KEY, base_url=local).base_url == local
+
+
+def test_a_series_without_episode_run_time_takes_its_last_episodes_length() -> None:
+    """TMDB leaves episode_run_time empty for most series since 2023."""
+    from moviefinder.importers.tmdb_api import title_from_details
+
+    answer = {"id": 7, "name": "Quiet Harbour", "first_air_date": "2024-02-01"}
+    empty = title_from_details("series", {**answer, "episode_run_time": []})
+    assert empty.runtime is None
+    last = {**answer, "episode_run_time": [], "last_episode_to_air": {"runtime": 47}}
+    assert title_from_details("series", last).runtime == 47
+    both = {**last, "episode_run_time": [52]}
+    assert title_from_details("series", both).runtime == 52

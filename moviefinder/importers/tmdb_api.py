@@ -44,6 +44,12 @@ _KEYS: Final[dict[TitleType, tuple[str, str, str]]] = {
     "movie": ("title", "original_title", "release_date"),
     "series": ("name", "original_name", "first_air_date"),
 }
+#: Sent with every request: English titles and overviews, whatever TMDB would guess.
+LANGUAGE: Final = "en-US"
+_STABLE_ORDER: Final[dict[TitleType, str]] = {
+    "movie": "primary_release_date.asc",
+    "series": "first_air_date.asc",
+}
 _APPENDED: Final[dict[TitleType, str]] = {
     "movie": "keywords,credits,external_ids",
     "series": "keywords,aggregate_credits,external_ids",
@@ -134,6 +140,10 @@ class _SameOrigin(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
+class GoneError(ServiceError):
+    """TMDB has no such title (any more): deleted or merged into another (status_code 34)."""
+
+
 class TmdbClient:
     """TMDB API v3 over ``urllib``: retries rate limits, server errors and timeouts.
 
@@ -197,6 +207,8 @@ class TmdbClient:
                     f"TMDB sent {path} on to another address; not followed, so your key stays "
                     "with TMDB."
                 )
+            if failure.status == 404:
+                raise GoneError(f"TMDB has no {path} (deleted or merged).")
             if not failure.retry:
                 raise ServiceError(f"TMDB answered HTTP {failure.status} for {path}.")
         reason = self._scrub(failure.reason)
@@ -215,8 +227,13 @@ class TmdbClient:
                 params: dict[str, str | int] = {
                     "watch_region": region,
                     "with_watch_providers": "|".join(str(p) for p in providers),
+                    # A stable order: the default, popularity, reshuffles rows between pages.
+                    "sort_by": _STABLE_ORDER[kind],
+                    "language": LANGUAGE,
                     "page": page,
                 }
+                if kind == "series":  # else TMDB leaves out series with no first air date
+                    params["include_null_first_air_dates"] = "true"
                 data = self.get(f"/discover/{_PATHS[kind]}", params)
                 pages = _int(data.get("total_pages")) or 0
                 for row in _dicts(data.get("results")):
@@ -234,7 +251,8 @@ class TmdbClient:
             ServiceError: as :meth:`get`, or the answer has no id or name.
         """
         path = f"/{_PATHS[kind]}/{tmdb_id}"
-        return title_from_details(kind, self.get(path, {"append_to_response": _APPENDED[kind]}))
+        params = {"append_to_response": _APPENDED[kind], "language": LANGUAGE}
+        return title_from_details(kind, self.get(path, params))
 
     def _request(self, path: str, params: Mapping[str, str | int]) -> urllib.request.Request:
         query = dict(params)
@@ -319,6 +337,8 @@ def title_from_details(kind: TitleType, data: Mapping[str, Any]) -> Title:
         keywords = _names(_dict(data.get("keywords")).get("keywords"))
     else:
         runtime = next((_int(m) for m in _list(data.get("episode_run_time"))), None)
+        if runtime is None:  # empty for most series since 2023: the last episode's length
+            runtime = _int(_dict(data.get("last_episode_to_air")).get("runtime"))
         countries = tuple(c for c in _list(data.get("origin_country")) if isinstance(c, str))
         directors = _names(data.get("created_by"))
         keywords = _names(_dict(data.get("keywords")).get("results"))
