@@ -22,7 +22,7 @@ from moviefinder.catalog import Catalog, Title
 from moviefinder.errors import CatalogError, InputError
 from moviefinder.files import atomic_file, replace_together, settle
 from moviefinder.history import HistoryFile, Rating, Viewing, for_profile, read_export, split_title
-from moviefinder.matching import Matcher, TitleMatch
+from moviefinder.matching import Matcher, TitleMatch, resolve_title
 
 if TYPE_CHECKING:
     from moviefinder.availability import Availability
@@ -411,15 +411,12 @@ def rate(catalogue_ref: str, verdict: str, catalog: Catalog) -> Title:
     """Record a like, dislike or love for a catalogue title (``clear`` forgets it).
 
     Raises:
-        CatalogError: no such title.
+        CatalogError: no such title, or no title clearly meant (the closest are listed).
         InputError: an unknown verdict.
     """
     if verdict not in (*RATINGS, "clear"):
         raise InputError(f"Rate with like, dislike, love or clear — not {verdict!r}.")
-    rows = catalog.find(catalogue_ref)
-    if not rows:
-        raise CatalogError(f"No catalogue title '{catalogue_ref}' (try its id, e.g. jw:ts36577).")
-    title = catalog.title(rows[0])
+    title = catalog.title(resolve_title(catalog, catalogue_ref))  # as explain resolves it
     stored = load_journal()
     kept = tuple(r for r in stored.ratings if r.title != title.title)
     if verdict != "clear":

@@ -199,5 +199,7 @@ def test_rate_and_taste_commands(
     assert run(["rate", "Heat", "clear"]) == 0
     assert "Forgot your rating of Heat" in capsys.readouterr().out
     assert run(["rate", "No Such Film", "like"]) == 1
-    assert "No catalogue title 'No Such Film'" in capsys.readouterr().err
+    assert "No title like 'No Such Film' in the catalogue" in capsys.readouterr().err
+    assert run(["rate", "Star Voyag", "like"]) == 0  # a misspelling, as explain takes it
+    assert "Noted: you like Star Voyage" in capsys.readouterr().out
     assert run(["rate", "Heat", "meh"]) == 2
