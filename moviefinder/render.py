@@ -754,6 +754,12 @@ def catalog_sync(result: CatalogSync) -> None:
         f"{done.unchanged} unchanged, {done.retired} no longer listed "
         f"({done.fetched} details fetched) → catalogue '{result.name}', {len(done.titles)} titles."
     )
+    for kind in done.capped:
+        _out.print(
+            f"TMDB lists more {kind} titles in {result.region} than its 500 pages show: those past "
+            "them were not read, and not retired either.",
+            style="yellow",
+        )
     if done.gone:
         _out.print(
             f"Left out {len(done.gone)} listed title(s) TMDB no longer has (deleted or merged): "

@@ -19,7 +19,7 @@ from moviefinder.catalog import Title
 from moviefinder.errors import ServiceError
 from moviefinder.files import atomic_file
 from moviefinder.importers.generic import title_from
-from moviefinder.importers.tmdb_api import GoneError, TmdbClient
+from moviefinder.importers.tmdb_api import GoneError, TmdbClient, id_prefix
 
 if TYPE_CHECKING:  # the store's imports (pyarrow, numpy) are not needed to sync
     from moviefinder.store import Progress
@@ -49,6 +49,8 @@ class SyncResult:
     fetched: int
     #: Listed titles whose details TMDB no longer has (deleted or merged): left out.
     gone: tuple[str, ...] = ()
+    #: Kinds TMDB listed past its 500-page cap: their unseen titles were not retired.
+    capped: tuple[str, ...] = ()
 
 
 def sync_catalog(
@@ -78,7 +80,7 @@ def sync_catalog(
         result = sync_catalog(client, "NL", titles, records, folder / "sync.jsonl", today)
     """
     region = region.upper()
-    listings = client.discover(region)
+    listings, capped = client.discover(region)
     if not listings:
         raise ServiceError(f"TMDB lists no Netflix titles in {region}: is the region code right?")
     previous = {title.id: title for title in previous_titles}
@@ -112,7 +114,8 @@ def sync_catalog(
     known = listed.keys() & previous.keys()
     titles = [listed.get(title.id, title) for title in previous_titles]
     titles += [title for id_, title in listed.items() if id_ not in previous]
-    availability, retired = _availability(previous_availability, listed, region, today)
+    unseen = tuple(id_prefix(kind) for kind in capped)
+    availability, retired = _availability(previous_availability, listed, region, today, unseen)
     if not keep_checkpoint:
         checkpoint_path.unlink(missing_ok=True)
     return SyncResult(
@@ -124,13 +127,20 @@ def sync_catalog(
         retired=retired,
         fetched=len(todo),
         gone=tuple(gone),
+        capped=capped,
     )
 
 
 def _availability(
-    previous: Iterable[Availability], listed: Iterable[str], region: str, today: date
+    previous: Iterable[Availability],
+    listed: Iterable[str],
+    region: str,
+    today: date,
+    unseen: tuple[str, ...] = (),
 ) -> tuple[tuple[Availability, ...], int]:
-    """Previous records with this region's TMDB ones replaced, and how many titles left."""
+    """Previous records with this region's TMDB ones replaced, and how many titles left; a
+    record whose id starts with one of UNSEEN (a kind TMDB listed past its page cap) is kept
+    as it was: not seen is not gone."""
 
     def ours(record: Availability) -> bool:
         return (record.region, record.service, record.source) == (region, SERVICE, SOURCE)
@@ -139,8 +149,12 @@ def _availability(
     first_seen = {r.id: r.first_seen for r in records if ours(r)}
     day = today.isoformat()
     fresh = [Availability(i, region, SERVICE, SOURCE, first_seen.get(i, day), day) for i in listed]
-    kept = [r for r in records if not ours(r)]
-    return tuple(kept + fresh), len(first_seen.keys() - {r.id for r in fresh})
+    listed_now = {r.id for r in fresh}
+    kept = [
+        r for r in records if not ours(r) or (r.id.startswith(unseen) and r.id not in listed_now)
+    ]
+    left = {i for i in first_seen.keys() - listed_now if not i.startswith(unseen)}
+    return tuple(kept + fresh), len(left)
 
 
 def _read_checkpoint(path: Path) -> dict[str, Title]:

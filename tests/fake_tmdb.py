@@ -273,6 +273,8 @@ class FakeTmdb:
     requests: list[Seen] = field(default_factory=list)
     faults: dict[str, deque[Fault]] = field(default_factory=dict)
     always: dict[str, Fault] = field(default_factory=dict)
+    #: Pages a listing claims to have beyond what it holds (TMDB's own cap is 500).
+    claimed_pages: int | None = None
     details_limit: int | None = None
     details_served: int = 0
 
@@ -353,7 +355,7 @@ class FakeTmdb:
         ids = sorted(i for k, i in listed if k == kind)
         page = int(query.get("page", "1"))
         rows = [_row(kind, store[i]) for i in ids[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
-        pages = max(1, math.ceil(len(ids) / PAGE_SIZE))
+        pages = self.claimed_pages or max(1, math.ceil(len(ids) / PAGE_SIZE))
         return {"page": page, "results": rows, "total_pages": pages, "total_results": len(ids)}
 
 

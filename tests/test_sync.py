@@ -231,3 +231,18 @@ def test_listing_asks_for_a_stable_order_a_language_and_undated_series(
     assert all(q.get("include_null_first_air_dates") == "true" for q in series)
     details = [seen.query for seen in tmdb.requests if not seen.path.startswith("/discover/")]
     assert details and all(q["language"] == "en-US" for q in details)
+
+
+def test_past_tmdbs_page_cap_unseen_titles_are_not_retired(
+    tmdb: FakeTmdb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TMDB serves at most 500 pages of a listing: titles past them are unseen, not gone."""
+    from moviefinder.importers import tmdb_api
+
+    first = run(tmdb, tmp_path / "checkpoint.jsonl")
+    monkeypatch.setattr(tmdb_api, "MAX_PAGES", 1)  # here: one page of three rows a kind
+    tmdb.claimed_pages = 9
+    second = run(tmdb, tmp_path / "checkpoint.jsonl", previous=first, today=DAY1)
+    assert second.capped == ("movie", "series")
+    assert second.retired == 0
+    assert synced_here(second).keys() == synced_here(first).keys()

@@ -34,7 +34,7 @@ NETFLIX_NL = {f"tmdb:movie:{i}" for i in range(101, 107)} | {
 
 
 def test_discover_reads_every_page_of_movies_and_series(tmdb: FakeTmdb) -> None:
-    listings = client(tmdb, []).discover("NL")
+    listings = client(tmdb, []).discover("NL").listings
 
     assert {listing.id for listing in listings} == NETFLIX_NL
     assert [(s.path, s.query["page"]) for s in tmdb.requests] == [
@@ -139,7 +139,7 @@ def test_details_edge_cases(
 
 def test_every_listing_matches_its_own_details(tmdb: FakeTmdb) -> None:
     api = client(tmdb, [])
-    for listing in api.discover("NL") + api.discover("US"):
+    for listing in api.discover("NL").listings + api.discover("US").listings:
         assert listing.matches(api.details(listing.type, listing.tmdb_id)), listing
 
 
@@ -156,7 +156,7 @@ def test_server_errors_back_off_then_succeed(tmdb: FakeTmdb) -> None:
     sleeps: list[float] = []
     tmdb.fail("/discover/movie", Fault(500), Fault(502), Fault(503))
 
-    assert len(client(tmdb, sleeps).discover("NL")) == 10
+    assert len(client(tmdb, sleeps).discover("NL").listings) == 10
     assert sleeps == [1.0, 2.0, 4.0]
 
 

@@ -16,7 +16,7 @@ import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from email.message import Message
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from moviefinder.catalog import TITLE_TYPES, Title, TitleType
 from moviefinder.config import TMDB_URL
@@ -72,7 +72,12 @@ def title_id(kind: TitleType, tmdb_id: int) -> str:
     >>> title_id("series", 1399)
     'tmdb:tv:1399'
     """
-    return f"{PREFIX}{_PATHS[kind]}:{tmdb_id}"
+    return f"{id_prefix(kind)}{tmdb_id}"
+
+
+def id_prefix(kind: TitleType) -> str:
+    """What the catalogue ids of TMDB titles of KIND start with: ``tmdb:tv:`` for series."""
+    return f"{PREFIX}{_PATHS[kind]}:"
 
 
 @dataclass(frozen=True)
@@ -138,6 +143,14 @@ class _SameOrigin(urllib.request.HTTPRedirectHandler):
         if urllib.parse.urlsplit(newurl)[:2] != origin:
             return None  # urllib then raises HTTPError with the redirect's status
         return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+class Discovery(NamedTuple):
+    """What a listing found, and the kinds it could not read to the end (TMDB serves at most
+    :data:`MAX_PAGES` pages: titles past them are unseen, not gone)."""
+
+    listings: list[Listing]
+    capped: tuple[TitleType, ...] = ()
 
 
 class GoneError(ServiceError):
@@ -214,13 +227,16 @@ class TmdbClient:
         reason = self._scrub(failure.reason)
         raise ServiceError(f"TMDB failed {ATTEMPTS} times on {path} ({reason}); try again later.")
 
-    def discover(self, region: str, providers: Sequence[int] = NETFLIX_PROVIDERS) -> list[Listing]:
-        """Every movie and series TMDB lists on PROVIDERS in REGION, over all pages.
+    def discover(self, region: str, providers: Sequence[int] = NETFLIX_PROVIDERS) -> Discovery:
+        """Every movie and series TMDB lists on PROVIDERS in REGION, over all pages — or, for
+        a kind with more than TMDB's :data:`MAX_PAGES` pages, the first ones (it is then in
+        ``capped``).
 
         Raises:
             ServiceError: as :meth:`get`.
         """
         found: dict[str, Listing] = {}
+        capped: list[TitleType] = []
         for kind in TITLE_TYPES:
             page, pages = 1, 1
             while page <= min(pages, MAX_PAGES):
@@ -242,7 +258,9 @@ class TmdbClient:
                     if listing is not None:
                         found.setdefault(listing.id, listing)
                 page += 1
-        return list(found.values())
+            if pages > MAX_PAGES:
+                capped.append(kind)
+        return Discovery(list(found.values()), tuple(capped))
 
     def details(self, kind: TitleType, tmdb_id: int) -> Title:
         """One title with its keywords, credits and outside ids.
