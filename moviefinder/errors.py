@@ -23,15 +23,15 @@ def os_problem(exc: OSError) -> str:
     """One line saying what to do about an operating-system error that no command expects: a
     full disk, a read-only or foreign data directory. (Every write goes through a temporary
     file and a rename, so what was stored before is whole.)"""
-    where = f" ({exc.filename})" if exc.filename else ""
     reason = exc.strerror or one_line(exc)
     if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
+        where = f" ({exc.filename})" if exc.filename else ""
         return (
             f"The disk is full{where} — free some space and run it again; nothing stored changed."
         )
     return (
-        f"Cannot use the data directory: {reason}{where} — give yourself write access to it, "
-        "or point MOVIEFINDER_HOME at a folder you can write."
+        f"Cannot use {exc.filename or 'a file'}: {reason} — give yourself access to it (for the "
+        "data directory: or point MOVIEFINDER_HOME at a folder you can write)."
     )
 
 

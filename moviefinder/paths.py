@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 from pathlib import Path
 from typing import Final
@@ -30,10 +29,10 @@ def make_private(folder: Path) -> None:
     """Close FOLDER, if it exists and is ours, to other users (0700); quietly leave it be
     where that is not allowed (a read-only or foreign data directory)."""
     try:
-        mode = folder.stat().st_mode
-        if mode & 0o077 and folder.owner() == getpass.getuser():
+        stat = folder.stat()
+        if stat.st_mode & 0o077 and stat.st_uid == os.getuid():
             folder.chmod(0o700)
-    except (OSError, KeyError):
+    except OSError:
         pass
 
 

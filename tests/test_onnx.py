@@ -180,8 +180,8 @@ def test_a_data_directory_that_cannot_be_written_is_one_line_at_once(tmp_path: P
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     error = [line for line in done.stderr.splitlines() if line.startswith("Error: ")]
     assert error == [
-        f"Error: Cannot use the data directory: Not a directory ({blocker / 'home'})"
-        " — give yourself write access to it, or point MOVIEFINDER_HOME at a folder you can write."
+        f"Error: Cannot use {blocker / 'home'}: Not a directory — give yourself access to it (for"
+        " the data directory: or point MOVIEFINDER_HOME at a folder you can write)."
     ]
 
 
