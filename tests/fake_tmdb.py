@@ -318,7 +318,12 @@ class FakeTmdb:
             if seen.query.get("api_key") != API_KEY and (
                 seen.headers.get("authorization") != f"Bearer {TOKEN}"
             ):
-                return _json(401, {"status_code": 7, "status_message": "Invalid API key."})
+                return (
+                    401,
+                    {"Content-Type": "application/json;charset=utf-8"},
+                    _error_body(401),
+                    0.0,
+                )
             queued = self.faults.get(seen.path)
             fault = queued.popleft() if queued else self.always.get(seen.path)
             discover = seen.path.startswith("/discover/")
@@ -329,7 +334,7 @@ class FakeTmdb:
             if fault is not None:
                 delay = fault.delay
                 if fault.status is not None:
-                    status, body = fault.status, fault.body or b'{"status_message": "fault"}'
+                    status, body = fault.status, fault.body or _error_body(fault.status)
                 if fault.retry_after is not None:
                     headers["Retry-After"] = fault.retry_after
                 if fault.location is not None:
@@ -345,9 +350,10 @@ class FakeTmdb:
         store = {"movie": self.movies, "tv": self.shows}.get(parts[0])
         if store is not None and len(parts) == 2 and parts[1].isdigit() and int(parts[1]) in store:
             return _json(200, store[int(parts[1])])
-        return _json(404, {"status_code": 34, "status_message": "Not found."})
+        return 404, {"Content-Type": "application/json;charset=utf-8"}, _error_body(404), 0.0
 
     def _discover(self, kind: str, query: dict[str, str]) -> dict[str, Any]:
+        # (TMDB answers HTTP 400, status_code 22, past page 500; the client never asks.)
         listed = self.regions.get(query.get("watch_region", ""), set())
         if NETFLIX not in query.get("with_watch_providers", "").split("|"):
             listed = set()
@@ -371,6 +377,22 @@ def _row(kind: str, details: dict[str, Any]) -> dict[str, Any]:
         for key in ("id", *keys, "overview", "vote_count", "vote_average", "popularity")
     }
     return row | {"genre_ids": [g["id"] for g in details["genres"]], "adult": False}
+
+
+#: TMDB's error answers as its documentation lists them: HTTP status → (status_code, message).
+_ERRORS = {
+    401: (7, "Invalid API key: You must be granted a valid key."),
+    404: (34, "The resource you requested could not be found."),
+    429: (25, "Your request count (#) is over the allowed limit of (40)."),
+    500: (11, "Internal error: Something went wrong, contact TMDb."),
+    503: (9, "Service offline: This service is temporarily offline, try again later."),
+}
+
+
+def _error_body(status: int) -> bytes:
+    """The JSON TMDB sends with an error: ``success``, ``status_code``, ``status_message``."""
+    code, message = _ERRORS.get(status, (0, "Unknown error."))
+    return json.dumps({"success": False, "status_code": code, "status_message": message}).encode()
 
 
 def _json(status: int, value: Any) -> tuple[int, dict[str, str], bytes, float]:

@@ -281,3 +281,19 @@ def test_a_series_without_episode_run_time_takes_its_last_episodes_length() -> N
     assert title_from_details("series", last).runtime == 47
     both = {**last, "episode_run_time": [52]}
     assert title_from_details("series", both).runtime == 52
+
+
+def test_the_fake_answers_errors_as_tmdb_does(tmdb: FakeTmdb) -> None:
+    """Errors come with TMDB's own body (success, status_code, status_message), so the client
+    is tested against what the real API sends."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.urlopen(f"{tmdb.base_url}/movie/999?api_key={API_KEY}", timeout=5)
+    body = json.loads(answer.value.read())
+    answer.value.close()
+    assert (answer.value.code, body["success"], body["status_code"]) == (404, False, 34)
+    with pytest.raises(GoneError):
+        client(tmdb, []).details("movie", 999)
