@@ -243,12 +243,19 @@ def _run(runtime: tuple[Any, Any], texts: Sequence[str]) -> np.ndarray | None:
     return np.asarray(pooled / norms, dtype=np.float32)
 
 
-def _open_runtime(export: Export) -> tuple[Any, Any]:
-    """An onnxruntime session and a tokenizer for EXPORT; ModelError if either is unreadable."""
-    # Imported here so that commands that never encode a query do not pay for them. Before
-    # it: onnxruntime's telemetry (a device id and an event store in ~/.cache) stays off.
+def onnxruntime() -> Any:
+    """The onnxruntime module, its telemetry off: set before the first import, else it writes
+    a device id and an event store to ~/.cache on every run."""
     os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
     import onnxruntime as ort
+
+    return ort
+
+
+def _open_runtime(export: Export) -> tuple[Any, Any]:
+    """An onnxruntime session and a tokenizer for EXPORT; ModelError if either is unreadable."""
+    # Imported here so that commands that never encode a query do not pay for them.
+    ort = onnxruntime()
     from tokenizers import Tokenizer
 
     try:

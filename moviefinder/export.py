@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import os
 import shutil
 import warnings
 import zlib
@@ -338,8 +337,9 @@ def _optimise(raw: Path, out: Path) -> None:
     Each query process then skips the fusing, and onnxruntime maps the weights file instead
     of parsing 90 MB of protobuf: opening a session drops from ~0.17 s to ~0.03 s.
     """
-    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")  # see embed._open_runtime
-    import onnxruntime as ort
+    from moviefinder.embed import onnxruntime
+
+    ort = onnxruntime()
 
     options = ort.SessionOptions()
     # EXTENDED, not ALL: ALL adds layout changes tied to this CPU, unsafe to save and move.

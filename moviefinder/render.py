@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
@@ -142,10 +142,15 @@ def match_dict(match: Match, region: RegionView | None = None) -> dict[str, obje
         "watched": match.watched,
         "why": _short_why(match),
         "query_words": {field: list(words) for field, words in match.why.found},
-        "liked_near": [{"title": t, "similarity": round(s, 4)} for t, s in match.liked],
-        "disliked_near": [{"title": t, "similarity": round(s, 4)} for t, s in match.disliked],
+        "liked_near": _near(match.liked),
+        "disliked_near": _near(match.disliked),
         "availability": None if record is None else _record_dict(record),
     }
+
+
+def _near(titles: Iterable[tuple[str, float]]) -> list[dict[str, object]]:
+    """Liked or disliked titles near a match, with their similarity, as JSON."""
+    return [{"title": title, "similarity": round(similarity, 4)} for title, similarity in titles]
 
 
 def _record_dict(record: Availability) -> dict[str, object]:
@@ -470,7 +475,7 @@ def taste(
     profile: Taste | None,
     names: Sequence[Sequence[int]],
     catalog: Catalog,
-    shown: int = 8,
+    top: int = 8,
     as_json: bool = False,
 ) -> None:
     if as_json:
@@ -504,8 +509,8 @@ def taste(
         return
     signals = sorted(profile.signals, key=lambda s: -s.weight)
     for heading, chosen in (
-        ("Strongest likes", [s for s in signals if s.weight > 0][:shown]),
-        ("Strongest dislikes", [s for s in reversed(signals) if s.weight < 0][:shown]),
+        ("Strongest likes", [s for s in signals if s.weight > 0][:top]),
+        ("Strongest dislikes", [s for s in reversed(signals) if s.weight < 0][:top]),
     ):
         if not chosen:
             continue
@@ -578,13 +583,8 @@ def explanation(
                 else {"period": viewed[0], "hours": viewed[1]},
                 "watched": watched,
                 "taste_score": None if taste_score is None else round(taste_score, 4),
-                "liked_near": [
-                    {"title": catalog.title(r).title, "similarity": round(v, 4)} for r, v in liked
-                ],
-                "disliked_near": [
-                    {"title": catalog.title(r).title, "similarity": round(v, 4)}
-                    for r, v in disliked
-                ],
+                "liked_near": _near((catalog.title(r).title, v) for r, v in liked),
+                "disliked_near": _near((catalog.title(r).title, v) for r, v in disliked),
                 "query": None
                 if standing is None
                 else dict(

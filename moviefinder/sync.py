@@ -109,7 +109,8 @@ def sync_catalog(
                 if progress is not None:
                     progress(done, len(todo))
 
-    listings = [listing for listing in listings if listing.id not in gone]
+    left_out = set(gone)
+    listings = [listing for listing in listings if listing.id not in left_out]
     listed = {listing.id: finished.get(listing.id) or previous[listing.id] for listing in listings}
     known = listed.keys() & previous.keys()
     titles = [listed.get(title.id, title) for title in previous_titles]

@@ -122,11 +122,11 @@ def detect_language(text: str) -> str:
     >>> detect_language("ein Chemielehrer, der Drogen kocht")
     'German'
     """
-    letters = sum(c.isalpha() for c in text)
+    letters = 0 if text.isascii() else sum(c.isalpha() for c in text)
     if letters and len(_CJK.findall(text)) * 2 > letters:  # kanji, with kana if Japanese
         return "Japanese" if _KANA.search(text) else "Chinese"
-    for script, language in _SCRIPTS:
-        if letters and len(script.findall(text)) * 2 > letters:
+    for script, language in _SCRIPTS if letters else ():
+        if len(script.findall(text)) * 2 > letters:
             return language
     words = re.findall(r"[a-zà-ÿ']+", text.lower())
     dutch = sum(w in DUTCH_MARKERS for w in words)

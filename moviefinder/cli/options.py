@@ -101,7 +101,7 @@ def known_options(catalog: Catalog, explicit: Filters) -> None:
     (a typo would otherwise only say "No titles match")."""
     from moviefinder.countries import country_name
 
-    genres = catalog.genre_names()
+    genres = catalog.genre_names() if explicit.genres or explicit.exclude_genres else []
     for option, wanted in (
         ("--genre", explicit.genres),
         ("--exclude-genre", explicit.exclude_genres),
