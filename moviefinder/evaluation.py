@@ -21,7 +21,7 @@ from moviefinder.finder import Finder, View
 from moviefinder.history import Rating, Viewing
 from moviefinder.journal import watched_shows
 from moviefinder.query import read_query
-from moviefinder.taste import build_signals, build_taste, taste_scores
+from moviefinder.taste import build_signals, build_taste, summarise, taste_scores
 
 CUTOFFS: Final = (1, 5, 10)
 _QUERY_BATCH: Final = 256
@@ -235,7 +235,8 @@ def evaluate_taste(
     known = [r for r in ratings if rows.get(r.title) in train]
     candidates = np.ones(len(catalog), dtype=bool)
     candidates[list(train)] = False
-    profile = build_taste(build_signals(past, known, rows, catalog, half_life_days), matrix)
+    signals = build_signals(summarise(past, known, rows), catalog, half_life_days)
+    profile = build_taste(signals, matrix)
     taste = (
         taste_scores(profile, matrix)
         if profile is not None

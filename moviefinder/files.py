@@ -16,7 +16,7 @@ import os  # os.urandom for temporary names: the secrets module would pull hashl
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO, Final
@@ -159,6 +159,20 @@ def discard(folder: Path) -> None:
     except FileNotFoundError:
         return
     shutil.rmtree(trash, ignore_errors=True)
+
+
+def versions(files: Iterable[Path]) -> list[tuple[int, int, int] | None]:
+    """Which version of each of FILES is in place (None: missing). Every file here is replaced
+    by a rename, so a new version is another inode (and mostly another size and mtime)."""
+    found: list[tuple[int, int, int] | None] = []
+    for path in files:
+        try:
+            stat = path.stat()
+        except OSError:
+            found.append(None)
+        else:
+            found.append((stat.st_ino, stat.st_size, stat.st_mtime_ns))
+    return found
 
 
 def sweep(root: Path) -> list[Path]:

@@ -157,8 +157,8 @@ def split_title(title: str) -> ParsedTitle:
     ParsedTitle(show='Glass Onion: A Knives Out Mystery', episode=None)
     """
     text = title.strip()
-    suffixed = _EPISODE_SUFFIX.search(text) is not None
-    text = _EPISODE_SUFFIX.sub("", text).rstrip()
+    text, suffixed = _EPISODE_SUFFIX.subn("", text)
+    text = text.rstrip()
     parts = [p.strip() for p in text.split(": ")]
     # A blank part before the split would leave the show empty or ending in ": ".
     for i in range(1, len(parts)):

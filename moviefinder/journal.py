@@ -17,20 +17,27 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
+from moviefinder import digest as digests
 from moviefinder import paths
 from moviefinder.catalog import Catalog, Title
+from moviefinder.digest import Digest
 from moviefinder.errors import CatalogError, InputError
 from moviefinder.files import atomic_file, replace_together, settle
-from moviefinder.history import HistoryFile, Rating, Viewing, for_profile, read_export, split_title
+from moviefinder.history import (
+    PROGRESS_EVERY,
+    HistoryFile,
+    Rating,
+    Viewing,
+    for_profile,
+    read_export,
+    split_title,
+)
 from moviefinder.matching import Matcher, TitleMatch, resolve_title
 
 if TYPE_CHECKING:
-    from moviefinder.availability import Availability
-    from moviefinder.store import Progress
+    from moviefinder.store import Progress, Stages
 
-VIEWINGS_FILE: Final = "viewings.jsonl"
-RATINGS_FILE: Final = "ratings.jsonl"
-LINKS_FILE: Final = "links.json"
+VIEWINGS_FILE, RATINGS_FILE, LINKS_FILE = paths.HISTORY_FILES
 MATCHES_FILE: Final = "matches.json"
 T = TypeVar("T")
 
@@ -178,15 +185,33 @@ def _links(document: Any) -> dict[str, str]:
     return document
 
 
-def _write_lines(path: Path, records: list[dict[str, Any]]) -> None:
+def _ticker(progress: Progress | None, total: int) -> Callable[[int], None]:
+    """tick(done) that tells PROGRESS every so many of TOTAL steps (a short run stays quiet)."""
+    if progress is None or total < PROGRESS_EVERY:
+        return lambda done: None
+
+    def tick(done: int) -> None:
+        if done % PROGRESS_EVERY == 0 or done == total:
+            progress(done, total)
+
+    return tick
+
+
+def _write_lines(
+    path: Path, records: Iterable[dict[str, Any]], total: int, progress: Progress | None = None
+) -> None:
+    tick = _ticker(progress, total)
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # once: dumps() makes one per call
     with atomic_file(path) as handle:
-        for record in records:
-            handle.write(json.dumps(record, ensure_ascii=False).encode() + b"\n")
+        for done, record in enumerate(records, 1):
+            handle.write(encode(record).encode() + b"\n")
+            tick(done)
 
 
-def save_journal(journal: Journal) -> None:
-    """Replace the stored history with JOURNAL, its three files as one change."""
-    viewings = [
+def save_journal(journal: Journal, progress: Progress | None = None) -> None:
+    """Replace the stored history with JOURNAL, its three files as one change; PROGRESS hears
+    of the viewings written."""
+    viewings = (
         {
             "title": v.title,
             "when": v.when.isoformat(),
@@ -195,8 +220,8 @@ def save_journal(journal: Journal) -> None:
             "country": v.country,
         }
         for v in journal.viewings
-    ]
-    ratings = [
+    )
+    ratings = (
         {
             "title": r.title,
             "thumbs": r.thumbs,
@@ -204,10 +229,10 @@ def save_journal(journal: Journal) -> None:
             "profile": r.profile,
         }
         for r in journal.ratings
-    ]
+    )
     with replace_together(journal_dir()) as new:
-        _write_lines(new(VIEWINGS_FILE), viewings)
-        _write_lines(new(RATINGS_FILE), ratings)
+        _write_lines(new(VIEWINGS_FILE), viewings, len(journal.viewings), progress)
+        _write_lines(new(RATINGS_FILE), ratings, len(journal.ratings))
         with atomic_file(new(LINKS_FILE)) as handle:
             handle.write(json.dumps(journal.links, ensure_ascii=False, indent=1).encode())
 
@@ -235,13 +260,20 @@ class ShowViews:
 
 
 def watched_shows(
-    viewings: tuple[Viewing, ...], links: dict[str, str], catalog: Catalog
+    viewings: tuple[Viewing, ...],
+    links: dict[str, str],
+    catalog: Catalog,
+    progress: Progress | None = None,
+    matcher: Matcher | None = None,
 ) -> list[ShowViews]:
-    """VIEWINGS grouped by show and matched to CATALOG, most watched first."""
-    matcher = Matcher(catalog)
+    """VIEWINGS grouped by show and matched to CATALOG (by MATCHER, if one is at hand), most
+    watched first; PROGRESS hears of the titles matched."""
+    matcher = matcher or Matcher(catalog)
     counts = Counter(v.title for v in viewings)
     shows: dict[str, ShowViews] = {}
-    for title, count in counts.items():
+    tick = _ticker(progress, len(counts))
+    for done, (title, count) in enumerate(counts.items(), 1):
+        tick(done)
         match = matcher.match(title, links)
         known = shows.get(match.title)
         if known is None:
@@ -257,22 +289,27 @@ def import_history(
     catalog: Catalog,
     profile: str | None = None,
     replace: bool = False,
-    progress: Progress | None = None,
+    stages: Stages | None = None,
     region: str = "",
     force: bool = False,
 ) -> ImportReport:
-    """Read the export at PATH, add it to the stored history and report what happened.
+    """Read the export at PATH, add it to the stored history, make its digest for CATALOG and
+    report what happened.
 
     A simple export does not say where it was watched: its viewings take REGION, the
-    configured one (a full export's Country column says it). PROGRESS(rows read, rows
-    expected) is called while a long export is read.
+    configured one (a full export's Country column says it). STAGES gives the progress of
+    each step of a long import: reading, matching, saving, summing up.
 
     Raises:
         InputError: unreadable export, profile trouble (see :func:`history.for_profile`), or
             (unless FORCE) so few of its titles match the catalogue that it is likely no
             Netflix history at all — checked before anything is stored.
     """
-    export = for_profile(read_export(path, progress), profile)
+
+    def stage(name: str) -> Progress | None:
+        return None if stages is None else stages(name)
+
+    export = for_profile(read_export(path, stage("reading history")), profile)
     if region and not export.full:
         export = dataclasses.replace(
             export,
@@ -286,7 +323,10 @@ def import_history(
     else:
         stored = load_journal()
     journal, added = merge(stored, export, replace)
-    shows = watched_shows(export.viewings, journal.links, catalog)
+    matcher = Matcher(catalog)  # shared with the digest below
+    shows = watched_shows(
+        export.viewings, journal.links, catalog, stage("matching titles"), matcher
+    )
     matched = sum(1 for s in shows if s.match.matched)
     suspect = len(shows) >= FEW_MATCH_TITLES and len(catalog) >= FEW_MATCH_CATALOG
     if suspect and not force and matched < FEW_MATCH_SHARE * len(shows):
@@ -294,7 +334,8 @@ def import_history(
             f"Only {matched} of the {len(shows)} titles in {path.name} match the catalogue: is it "
             "a Netflix viewing history? Nothing was stored; --force imports it anyway."
         )
-    save_journal(journal)
+    save_journal(journal, stage("saving"))
+    digest(catalog, stage("summing up"), journal, matcher)
     total = sum(s.views for s in shows)
     return ImportReport(
         rows=export.rows,
@@ -319,24 +360,32 @@ def _profiles(journal: Journal) -> tuple[str, ...]:
     return tuple(names) if len(names) > 1 else ()
 
 
-def watched_in(journal: Journal, rows: Mapping[str, int], catalog: Catalog) -> list[Availability]:
-    """Evidence from the history itself: a title watched on Netflix was on Netflix where and
-    when it was watched — one record per title and country, first to last viewing."""
-    from moviefinder.availability import HISTORY_SOURCE, Availability
+def digest(
+    catalog: Catalog,
+    progress: Progress | None = None,
+    stored: Journal | None = None,
+    matcher: Matcher | None = None,
+) -> Digest | None:
+    """The stored history's digest for CATALOG (see :mod:`moviefinder.digest`), None without
+    a history. Read when it is current, else made from STORED (the journal just saved) or
+    the stored history, and kept; PROGRESS hears of the titles matched on the way (by MATCHER,
+    if one is at hand).
 
-    seen: dict[tuple[int, str], tuple[str, str]] = {}
-    for viewing in journal.viewings:
-        row = rows.get(viewing.title)
-        if row is None or not viewing.country:
-            continue
-        day = viewing.when.date().isoformat()
-        first, last = seen.get((row, viewing.country), (day, day))
-        seen[(row, viewing.country)] = (min(first, day), max(last, day))
-    ids = catalog.columns["id"]
-    return [
-        Availability(str(ids[row]), country, "netflix", HISTORY_SOURCE, first, last)
-        for (row, country), (first, last) in seen.items()
-    ]
+    Raises:
+        InputError: the history has to be read and a stored file is damaged.
+    """
+    if not journal_dir().is_dir():
+        return None
+    key = digests.key(catalog.name)
+    found = digests.read(key, len(catalog))
+    if found is not None:
+        return found
+    stored = load_journal() if stored is None else stored
+    if not stored.viewings and not stored.ratings:
+        return None
+    made = digests.make(stored, resolve(stored, catalog, key["catalog"], progress, matcher))
+    digests.write(key, made)
+    return made
 
 
 def link(history_title: str, catalogue_ref: str, catalog: Catalog) -> tuple[str, str]:
@@ -362,11 +411,19 @@ def link(history_title: str, catalogue_ref: str, catalog: Catalog) -> tuple[str,
             f"'{history_title}' is not a title in your history{hint} (`moviefinder history --all`"
             " lists them)."
         )
-    save_journal(Journal(journal.viewings, journal.ratings, {**journal.links, show: title_id}))
+    linked = Journal(journal.viewings, journal.ratings, {**journal.links, show: title_id})
+    save_journal(linked)
+    digest(catalog, stored=linked)
     return show, title_id
 
 
-def resolve(journal: Journal, catalog: Catalog, stamp: str) -> dict[str, int]:
+def resolve(
+    journal: Journal,
+    catalog: Catalog,
+    stamp: str,
+    progress: Progress | None = None,
+    matcher: Matcher | None = None,
+) -> dict[str, int]:
     """Catalogue row of every matched title in JOURNAL (viewings and ratings).
 
     Matching a long history takes a second, so the result is kept in ``matches.json`` for the
@@ -383,7 +440,7 @@ def resolve(journal: Journal, catalog: Catalog, stamp: str) -> dict[str, int]:
         pass
     todo = titles - set(ids)
     if todo:
-        found = match_rows(todo, catalog, journal.links)
+        found = match_rows(todo, catalog, journal.links, progress, matcher)
         ids.update({t: str(catalog.columns["id"][found[t]]) if t in found else None for t in todo})
         record = {"stamp": stamp, "links": journal.links, "ids": ids}
         try:
@@ -396,12 +453,22 @@ def resolve(journal: Journal, catalog: Catalog, stamp: str) -> dict[str, int]:
 
 
 def match_rows(
-    titles: Iterable[str], catalog: Catalog, links: Mapping[str, str] | None = None
+    titles: Iterable[str],
+    catalog: Catalog,
+    links: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+    matcher: Matcher | None = None,
 ) -> dict[str, int]:
     """Catalogue row of each of TITLES that matches (no cache: for one-off files)."""
-    matcher = Matcher(catalog)
-    found = {title: matcher.match(title, links) for title in set(titles)}
-    return {title: m.row for title, m in found.items() if m.row is not None}
+    matcher = matcher or Matcher(catalog)
+    distinct = set(titles)
+    tick = _ticker(progress, len(distinct))
+    found = {}
+    for done, title in enumerate(distinct, 1):
+        tick(done)
+        if (row := matcher.match(title, links).row) is not None:
+            found[title] = row
+    return found
 
 
 RATINGS: Final = {"dislike": 1, "like": 2, "love": 3}
@@ -421,5 +488,7 @@ def rate(catalogue_ref: str, verdict: str, catalog: Catalog) -> Title:
     kept = tuple(r for r in stored.ratings if r.title != title.title)
     if verdict != "clear":
         kept += (Rating(title.title, RATINGS[verdict], datetime.now().replace(microsecond=0)),)
-    save_journal(Journal(stored.viewings, kept, stored.links))
+    rated = Journal(stored.viewings, kept, stored.links)
+    save_journal(rated)
+    digest(catalog, stored=rated)
     return title

@@ -19,7 +19,7 @@ from moviefinder import paths, snapshot
 from moviefinder.catalog import Catalog, Coverage
 from moviefinder.embed import OnnxEncoder, load_encoder
 from moviefinder.errors import CatalogError, InputError, StoreError
-from moviefinder.files import discard, replace_together, settle
+from moviefinder.files import discard, replace_together, settle, versions
 from moviefinder.finder import Finder
 
 if TYPE_CHECKING:
@@ -29,12 +29,6 @@ if TYPE_CHECKING:
     from moviefinder.store import BuildReport, Embeddings, Progress
     from moviefinder.sync import SyncResult
     from moviefinder.taste import Taste
-
-
-def titles_path(name: str = paths.DEFAULT_CATALOG) -> Path:
-    if name == paths.DEFAULT_CATALOG:
-        return paths.bundled_dir() / paths.TITLES_FILE
-    return paths.catalog_dir(name) / paths.TITLES_FILE
 
 
 def embeddings_path(name: str = paths.DEFAULT_CATALOG) -> Path:
@@ -55,7 +49,7 @@ def open_catalog(name: str = paths.DEFAULT_CATALOG) -> Catalog:
     from moviefinder import store  # pyarrow: kept off the query path, which uses the snapshot
 
     settle(paths.catalog_dir(name))  # finish a change that a crash interrupted
-    path = titles_path(name)
+    path = paths.titles_file(name)
     if name != paths.DEFAULT_CATALOG and not path.is_file():
         raise CatalogError(f"No catalogue named '{name}'.")
     remedy = (
@@ -228,7 +222,7 @@ def sync_catalog(
     _check_name(name)
     folder = paths.catalog_dir(name)
     settle(folder)  # a change that a crash interrupted is the previous state
-    previous = open_catalog(name).titles if titles_path(name).is_file() else ()
+    previous = open_catalog(name).titles if paths.titles_file(name).is_file() else ()
     records = read_availability(availability_path(name))
     checkpoint = folder / f"sync-{region.lower()}.jsonl"
     today = date.today()
@@ -270,7 +264,7 @@ def remove_catalog(name: str) -> None:
     """
     if name == paths.DEFAULT_CATALOG:
         raise CatalogError("The default catalogue ships with moviefinder and cannot be removed.")
-    if not titles_path(name).is_file():
+    if not paths.titles_file(name).is_file():
         raise CatalogError(f"No catalogue named '{name}'.")
     discard(paths.catalog_dir(name))  # first, at once: from here on it is gone
     shutil.rmtree(snapshot.snapshot_dir(name), ignore_errors=True)
@@ -294,7 +288,7 @@ def open_finder(
     if prepare and isinstance(encoder, OnnxEncoder):
         encoder.prepare()
     settle(paths.catalog_dir(name))  # finish a change that a crash interrupted
-    sources = (titles_path(name), embeddings_path(name))
+    sources = (paths.titles_file(name), embeddings_path(name))
     cached = snapshot.load(name, sources, model)
     if cached is None:
         cached = _read_one_version(name, model, sources, on_damage)
@@ -314,57 +308,42 @@ def _read_one_version(
     are read again (not reported as out of date), and no copy is stamped with files it was not
     made from.
     """
-    before = _versions(sources)
+    before = versions(sources)
     try:
         catalog = open_catalog(name)
         matrix = open_matrix(catalog, model, on_damage)
     except StoreError:
-        if _versions(sources) == before:
+        if versions(sources) == before:
             raise
         return _read_one_version(name, model, sources, on_damage)
-    if _versions(sources) == before:
+    if versions(sources) == before:
         snapshot.save(catalog, matrix, sources, model)
     return catalog, matrix
 
 
-def _versions(sources: tuple[Path, Path]) -> list[tuple[int, int, int] | None]:
-    """Which version of each file is in place: every file is replaced by a rename, so a new
-    version is another inode (and mostly another size and mtime)."""
-    found: list[tuple[int, int, int] | None] = []
-    for source in sources:
-        try:
-            stat = source.stat()
-        except OSError:
-            found.append(None)
-        else:
-            found.append((stat.st_ino, stat.st_size, stat.st_mtime_ns))
-    return found
-
-
-def catalog_stamp(name: str) -> str:
-    """Changes whenever catalogue NAME's titles file does."""
-    stat = titles_path(name).stat()
-    return f"{name}:{stat.st_size}:{stat.st_mtime_ns}"
-
-
 def with_taste(finder: Finder, half_life_days: float) -> tuple[Finder, Taste | None]:
-    """FINDER with the stored history's taste scores and watched titles; as it was without one."""
+    """FINDER with the stored history's taste scores and watched titles; as it was without one.
+
+    It reads the history's digest, not the history: its time does not grow with the history.
+    """
     if not paths.history_dir().is_dir():
         return finder, None  # no history yet: spare `ask` the import of the history modules
-    from moviefinder import journal, taste
+    from moviefinder import digest as digests
+    from moviefinder import taste
 
-    stored = journal.load_journal()
-    if not stored.viewings and not stored.ratings:
-        return finder, None
-    rows = journal.resolve(stored, finder.catalog, catalog_stamp(finder.catalog.name))
-    signals = taste.build_signals(
-        stored.viewings, stored.ratings, rows, finder.catalog, half_life_days
-    )
+    digest = digests.current(finder.catalog)
+    if digest is None:  # made again from the history (after a catalogue change, say)
+        from moviefinder import journal  # imported only then: the history's readers
+
+        digest = journal.digest(finder.catalog)
+        if digest is None:
+            return finder, None
+    signals = taste.build_signals(digest.summary, finder.catalog, half_life_days)
     profile = taste.build_taste(signals, finder.matrix)
-    watched = frozenset(rows[v.title] for v in stored.viewings if v.title in rows)
     scores = None if profile is None else taste.taste_scores(profile, finder.matrix)
-    viewed = tuple(journal.watched_in(stored, rows, finder.catalog))
-    return replace(finder, taste=scores, watched=watched, profile=profile, viewed=viewed), profile
+    viewed = tuple(digest.evidence(finder.catalog))
+    found = replace(finder, taste=scores, watched=digest.watched, profile=profile, viewed=viewed)
+    return found, profile
 
 
 def availability_path(name: str) -> Path:
@@ -401,7 +380,7 @@ def open_availability(
     view = snapshot.region_view(
         catalog.name,
         code,
-        [titles_path(catalog.name), *availability_paths(catalog.name)],
+        [paths.titles_file(catalog.name), *availability_paths(catalog.name)],
         lambda: for_region(read_evidence(catalog.name, {code, EVERY_REGION}), catalog, code),
     )
     return view.with_records(viewed, catalog)

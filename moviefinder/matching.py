@@ -15,7 +15,7 @@ from typing import Final
 
 from moviefinder.catalog import Catalog, TitleType, normalise_title
 from moviefinder.errors import CatalogError
-from moviefinder.history import split_title
+from moviefinder.history import ParsedTitle, split_title
 
 FUZZY_CUTOFF: Final = 92.0
 #: Shorter titles differ by one letter from unrelated ones ("The Mother", "The Other").
@@ -54,6 +54,10 @@ class Matcher:
             for alternative in alternatives or ():
                 self._alternatives[normalise_title(alternative)].append(row)
         self._choices = list(self._titles)
+        # A history names each show once per episode, and an import reads each title twice
+        # (its report, then the digest): each title is split once, each show looked up once.
+        self._parsed: dict[str, ParsedTitle] = {}
+        self._shows: dict[tuple[str, bool, TitleType | None, str | None], TitleMatch] = {}
 
     def _pick(self, rows: Sequence[int], series: bool | None) -> int | None:
         if series is not None:
@@ -88,23 +92,35 @@ class Matcher:
     def _match(
         self, title: str, links: Mapping[str, str] | None, kind: TitleType | None
     ) -> TitleMatch:
-        parsed = split_title(title)
-        if links and parsed.show in links:
-            rows = self._catalog.find(links[parsed.show])
+        parsed = self._parsed.get(title)
+        if parsed is None:
+            parsed = self._parsed[title] = split_title(title)
+        link = links.get(parsed.show) if links else None
+        key = (parsed.show, parsed.is_episode, kind, link)
+        found = self._shows.get(key)
+        if found is None:
+            found = self._shows[key] = self._match_show(parsed.show, parsed.is_episode, link, kind)
+        return found
+
+    def _match_show(
+        self, show: str, episode: bool, link: str | None, kind: TitleType | None
+    ) -> TitleMatch:
+        if link is not None:
+            rows = self._catalog.find(link)
             if rows:
-                return TitleMatch(parsed.show, rows[0], "linked by hand")
-        series = True if parsed.is_episode or kind == "series" else None
-        row, how = self._exact(parsed.show, False if kind == "movie" else series)
+                return TitleMatch(show, rows[0], "linked by hand")
+        series = True if episode or kind == "series" else None
+        row, how = self._exact(show, False if kind == "movie" else series)
         if row is not None:
-            return TitleMatch(parsed.show, row, how)
+            return TitleMatch(show, row, how)
         # "The Defeated: Homecoming", "Gilmore Girls: A Year in the Life: Winter": an episode
         # whose series is a shorter prefix of the title.
-        parts = parsed.show.split(": ")
+        parts = show.split(": ")
         for end in range(len(parts) - 1, 0, -1):
             row, how = self._exact(": ".join(parts[:end]), True)
             if row is not None and self._types[row] == "series":
-                return TitleMatch(parsed.show, row, f"series, {how}")
-        return self._fuzzy(parsed.show, parsed.is_episode)
+                return TitleMatch(show, row, f"series, {how}")
+        return self._fuzzy(show, episode)
 
     def _fuzzy(self, show: str, episode: bool) -> TitleMatch:
         # Imported here: only titles without an exact match need it.

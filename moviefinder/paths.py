@@ -45,6 +45,11 @@ def history_dir() -> Path:
     return data_dir() / "history"
 
 
+#: The files of history_dir() that are the user's history (viewings, ratings, links made by
+#: hand: see :mod:`moviefinder.journal`); the others there are derived from them.
+HISTORY_FILES: Final = ("viewings.jsonl", "ratings.jsonl", "links.json")
+
+
 def bundled_dir() -> Path:
     """The default catalogue shipped with the package.
 
@@ -56,6 +61,19 @@ def bundled_dir() -> Path:
         if (candidate / TITLES_FILE).is_file():
             return candidate
     raise CatalogError("The bundled default catalogue is missing — reinstall moviefinder.")
+
+
+def titles_file(name: str = DEFAULT_CATALOG) -> Path:
+    """Catalogue NAME's titles (the default catalogue's ship with the package)."""
+    if name == DEFAULT_CATALOG:
+        return bundled_dir() / TITLES_FILE
+    return catalog_dir(name) / TITLES_FILE
+
+
+def catalog_stamp(name: str) -> str:
+    """Changes whenever catalogue NAME's titles file does (it is only ever replaced whole)."""
+    stat = titles_file(name).stat()
+    return f"{name}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def catalog_dir(name: str = DEFAULT_CATALOG) -> Path:

@@ -807,33 +807,53 @@ def locations(rows: Sequence[tuple[str, str]]) -> None:
 
 
 @contextmanager
-def progress(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar on stderr, shown from the first callback(done, total) on, so an error
-    before any work stays a single line."""
+def stages() -> Iterator[Callable[[str], Callable[[int, int], None]]]:
+    """Progress bars on stderr for the steps of a long command: ``stage(label)`` gives the
+    callback(done, total) of one step, whose bar shows from its first call on — a short step,
+    or an error before any work, prints nothing."""
     # Imported here: only long-running commands show progress, and every ms counts for `ask`.
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
         Progress,
+        TaskID,
         TextColumn,
         TimeRemainingColumn,
     )
 
     bar = Progress(
-        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=_err
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=_err,
     )
-    task = bar.add_task(label, total=None)
 
-    def update(done: int, total: int) -> None:
-        if not bar.live.is_started:
-            bar.start()
-        bar.update(task, completed=done, total=total)
+    def stage(label: str) -> Callable[[int, int], None]:
+        task: TaskID | None = None
+
+        def update(done: int, total: int) -> None:
+            nonlocal task
+            if not bar.live.is_started:
+                bar.start()
+            if task is None:
+                task = bar.add_task(label, total=total)
+            bar.update(task, completed=done, total=total)
+
+        return update
 
     try:
-        yield update
+        yield stage
     finally:
         if bar.live.is_started:
             bar.stop()
+
+
+@contextmanager
+def progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr for a one-step command (see :func:`stages`)."""
+    with stages() as stage:
+        yield stage(label)
 
 
 def settings(shown: Sequence[ShownSetting]) -> None:

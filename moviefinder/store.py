@@ -64,7 +64,10 @@ assert tuple(TITLE_SCHEMA.names) == FIELD_NAMES, "schema and Title drifted apart
 #: Columns added after catalogues were first written: absent in an older file, they are empty.
 LATER_COLUMNS: Final = ("netflix_periods", "netflix_hours", "key_phrases")
 
+#: Told (done, total) as a long step goes on.
 Progress = Callable[[int, int], None]
+#: Gives the Progress of each named step of a longer command ("matching titles", "saving").
+Stages = Callable[[str], Progress]
 
 
 @dataclass(frozen=True)

@@ -68,67 +68,117 @@ class Taste:
     dislike: np.ndarray | None
     signals: tuple[Signal, ...]
 
-    @property
-    def watched(self) -> frozenset[int]:
-        return frozenset(s.row for s in self.signals if s.views)
+
+@dataclass(frozen=True)
+class Seen:
+    """One catalogue title as the history saw it: the facts its :class:`Signal` is weighed
+    from, few enough to store (see :mod:`moviefinder.digest`) whatever the history's length."""
+
+    row: int
+    #: Viewings (every episode of a series counts).
+    views: int = 0
+    #: Distinct titles watched: a series' episodes, 1 for a movie.
+    episodes: int = 0
+    #: Distinct days it was watched on.
+    days: int = 0
+    #: The longest single viewing in seconds (0: the export does not say).
+    longest: int = 0
+    first: datetime | None = None
+    last: datetime | None = None
+    #: The thumbs given (1 down, 2 up, 3 love; 0 none) and when.
+    thumbs: int = 0
+    rated: datetime | None = None
 
 
-def _implicit(kind: str, views: Sequence[Viewing], runtime: int | None) -> tuple[float, str]:
+@dataclass(frozen=True)
+class Summary:
+    """A history summed up per catalogue title, and its newest moment (ages count from it)."""
+
+    seen: tuple[Seen, ...]
+    newest: datetime | None
+
+
+def summarise(
+    viewings: Sequence[Viewing], ratings: Sequence[Rating], rows: Mapping[str, int]
+) -> Summary:
+    """VIEWINGS and RATINGS of the titles found in ROWS (title → row), one :class:`Seen` each."""
+    views: dict[int, int] = defaultdict(int)
+    titles: dict[int, set[str]] = defaultdict(set)
+    days: dict[int, set[object]] = defaultdict(set)
+    longest: dict[int, int] = defaultdict(int)
+    first: dict[int, datetime] = {}
+    last: dict[int, datetime] = {}
+    for viewing in viewings:
+        row = rows.get(viewing.title)
+        if row is None:
+            continue
+        views[row] += 1
+        titles[row].add(viewing.title)
+        days[row].add(viewing.when.date())
+        longest[row] = max(longest[row], viewing.seconds or 0)
+        if row not in first or viewing.when < first[row]:
+            first[row] = viewing.when
+        if row not in last or viewing.when > last[row]:
+            last[row] = viewing.when
+    rated: dict[int, Rating] = {}
+    for given in sorted(ratings, key=lambda r: r.when or datetime.min):
+        if given.title in rows:
+            rated[rows[given.title]] = given
+    seen = tuple(
+        Seen(
+            row,
+            views[row],
+            len(titles[row]),
+            len(days[row]),
+            longest[row],
+            first.get(row),
+            last.get(row),
+            rated[row].thumbs if row in rated else 0,
+            rated[row].when if row in rated else None,
+        )
+        for row in sorted(set(views) | set(rated))
+    )
+    # Age is counted from the newest viewing: a history exported years ago is not all stale,
+    # and a rating given today does not age it either.
+    moments = [v.when for v in viewings] or [r.when for r in ratings if r.when]
+    return Summary(seen, max(moments) if moments else None)
+
+
+def _implicit(kind: str, seen: Seen, runtime: int | None) -> tuple[float, str]:
     if kind == "series":
-        episodes = len({v.title for v in views})
-        if episodes == 1:
+        if seen.episodes == 1:
             return -0.3, "dropped after one episode"
-        return min(1.5, 0.4 + 0.2 * math.log2(episodes)), f"{episodes} episodes"
-    days = len({v.when.date() for v in views})
-    longest = max((v.seconds or 0) for v in views)
-    if longest and runtime:
-        completion = longest / (runtime * 60)
+        return min(1.5, 0.4 + 0.2 * math.log2(seen.episodes)), f"{seen.episodes} episodes"
+    if seen.longest and runtime:
+        completion = seen.longest / (runtime * 60)
         if completion >= FINISHED:
             value, reason = 0.6, "watched to the end"
-        elif completion < GAVE_UP and days == 1:
+        elif completion < GAVE_UP and seen.days == 1:
             return -0.3, f"stopped after {completion:.0%}"
         else:
             value, reason = 0.4, f"watched {completion:.0%}"
     else:
         value, reason = 0.4, "watched"
-    if days > 1:
+    if seen.days > 1:
         return value + 0.4, f"{reason}, rewatched"
     return value, reason
 
 
-def build_signals(
-    viewings: Sequence[Viewing],
-    ratings: Sequence[Rating],
-    rows: Mapping[str, int],
-    catalog: Catalog,
-    half_life_days: float,
-) -> list[Signal]:
-    """One signal per catalogue title found in VIEWINGS or RATINGS (ROWS: title → row)."""
-    by_row: dict[int, list[Viewing]] = defaultdict(list)
-    for viewing in viewings:
-        if viewing.title in rows:
-            by_row[rows[viewing.title]].append(viewing)
-    rated: dict[int, Rating] = {}
-    for given in sorted(ratings, key=lambda r: r.when or datetime.min):
-        if given.title in rows:
-            rated[rows[given.title]] = given
-    # Age is counted from the newest viewing: a history exported years ago is not all stale,
-    # and a rating given today does not age it either.
-    moments = [v.when for v in viewings] or [r.when for r in ratings if r.when]
-    newest = max(moments) if moments else datetime.now()
+def build_signals(summary: Summary, catalog: Catalog, half_life_days: float) -> list[Signal]:
+    """One signal per title of SUMMARY, its recency counted back from the summary's newest."""
+    newest = summary.newest or datetime.now()
     kinds, runtimes = catalog.columns["type"], catalog.columns["runtime"]
     signals = []
-    for row in sorted(set(by_row) | set(rated)):
-        views = by_row.get(row, [])
-        implicit, reason = _implicit(kinds[row], views, runtimes[row]) if views else (0.0, "")
-        rating = rated.get(row)
-        explicit = THUMBS[rating.thumbs] if rating else 0.0
-        if rating:
-            reason = {1: "thumbs down", 2: "thumbs up", 3: "loved"}[rating.thumbs]
-        last = max([v.when for v in views] + ([rating.when] if rating and rating.when else []))
-        age = max(0.0, (newest - last).total_seconds() / 86400)
+    for seen in summary.seen:
+        row = seen.row
+        implicit, reason = _implicit(kinds[row], seen, runtimes[row]) if seen.views else (0.0, "")
+        explicit = THUMBS[seen.thumbs] if seen.thumbs else 0.0
+        if seen.thumbs:
+            reason = {1: "thumbs down", 2: "thumbs up", 3: "loved"}[seen.thumbs]
+        moments = [d for d in (seen.last, seen.rated) if d is not None]
+        age = max(0.0, (newest - max(moments)).total_seconds() / 86400) if moments else 0.0
         recency = 0.5 ** (age / half_life_days) if half_life_days > 0 else 1.0
-        signals.append(Signal(row, len(views), explicit, implicit, recency, reason))
+        signals.append(Signal(row, seen.views, explicit, implicit, recency, reason))
     return signals
 
 
@@ -185,11 +235,18 @@ def build_taste(signals: Sequence[Signal], matrix: np.ndarray) -> Taste | None:
 
 
 def taste_scores(taste: Taste, matrix: np.ndarray) -> np.ndarray:
-    """Best centroid cosine minus the dislike push, for every row of MATRIX (centred)."""
-    space = centred(matrix, taste.mean)
-    scores = np.max(space @ taste.centroids.T, axis=1)
+    """Best centroid cosine minus the dislike push, for every row of MATRIX (centred).
+
+    MATRIX's rows are unit vectors (what every encoder returns), so a row's centred cosine
+    (x − m)·c / |x − m| comes from products with the original rows, |x − m|² being
+    1 − 2 x·m + |m|²: no centred copy of the whole matrix is made on each search.
+    """
+    mean = taste.mean
+    toward = np.asarray(matrix @ mean, dtype=np.float32)
+    lengths = np.sqrt(np.clip(1.0 - 2.0 * toward + float(mean @ mean), 1e-24, None))
+    scores = np.max(matrix @ taste.centroids.T - taste.centroids @ mean, axis=1) / lengths
     if taste.dislike is not None:
-        push = space @ taste.dislike
+        push = (matrix @ taste.dislike - float(taste.dislike @ mean)) / lengths
         scores = scores - DISLIKE_PUSH * np.clip(push, 0.0, None)
     return np.asarray(scores, dtype=np.float32)
 

@@ -4,6 +4,13 @@ Every title, person, keyword and overview here is made up. Faults are queued per
 (``/movie/101``, without the ``/3`` prefix) and served one per request before the real answer;
 ``always`` faults never run out; ``details_limit`` makes every details request fail once that
 many have been answered. Every request is recorded in ``requests``.
+
+Shaped as TMDB's v3 API behaves (its OpenAPI description and error documentation): listings
+come 20 rows a page and end at page 500 (HTTP 400, status_code 22, past it); the default
+order, popularity, drifts between requests as TMDB re-sorts, so rows move between pages; a
+date order is stable; errors carry ``success``, ``status_code`` and ``status_message``; many
+series have an empty ``episode_run_time``. ``extra_movies`` adds that many invented movies to
+the NL listing, for listings of several pages.
 """
 
 from __future__ import annotations
@@ -22,7 +29,9 @@ from typing import Any
 API_KEY = "f00dfeedc0ffee0123456789abcdef01"
 TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJtb3ZpZWZpbmRlci10ZXN0cyJ9.ZmFrZS1zaWduYXR1cmUtZm9yLXRlc3Rz"
 PREFIX = "/3"
-PAGE_SIZE = 3
+#: Rows per listing page, and the last page TMDB serves.
+PAGE_SIZE = 20
+MAX_PAGES = 500
 
 
 @dataclass(frozen=True)
@@ -273,12 +282,22 @@ class FakeTmdb:
     requests: list[Seen] = field(default_factory=list)
     faults: dict[str, deque[Fault]] = field(default_factory=dict)
     always: dict[str, Fault] = field(default_factory=dict)
-    #: Pages a listing claims to have beyond what it holds (TMDB's own cap is 500).
+    #: Pages a listing claims to have beyond what it holds.
     claimed_pages: int | None = None
+    #: The last page served (TMDB: 500); past it, HTTP 400.
+    max_pages: int = MAX_PAGES
     details_limit: int | None = None
     details_served: int = 0
+    extra_movies: int = 0
+    #: Listing requests in the popularity order so far: each one finds it drifted.
+    drift: int = 0
 
     def __post_init__(self) -> None:
+        for n in range(self.extra_movies):
+            tmdb_id = 1000 + n
+            day = f"{1990 + n % 30}-{1 + n % 12:02}-{1 + n % 28:02}"
+            self.movies[tmdb_id] = movie(tmdb_id, f"Invented Film {n}", day, ["Drama"])
+            self.regions.setdefault("NL", set()).add(("movie", tmdb_id))
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
@@ -346,6 +365,14 @@ class FakeTmdb:
     def _real(self, seen: Seen) -> tuple[int, dict[str, str], bytes, float]:
         parts = seen.path.strip("/").split("/")
         if parts[0] == "discover" and len(parts) == 2 and parts[1] in ("movie", "tv"):
+            page = seen.query.get("page", "1")
+            if not page.isdigit() or not 1 <= int(page) <= self.max_pages:
+                return (
+                    400,
+                    {"Content-Type": "application/json;charset=utf-8"},
+                    _error_body(400),
+                    0.0,
+                )
             return _json(200, self._discover(parts[1], seen.query))
         store = {"movie": self.movies, "tv": self.shows}.get(parts[0])
         if store is not None and len(parts) == 2 and parts[1].isdigit() and int(parts[1]) in store:
@@ -353,16 +380,29 @@ class FakeTmdb:
         return 404, {"Content-Type": "application/json;charset=utf-8"}, _error_body(404), 0.0
 
     def _discover(self, kind: str, query: dict[str, str]) -> dict[str, Any]:
-        # (TMDB answers HTTP 400, status_code 22, past page 500; the client never asks.)
         listed = self.regions.get(query.get("watch_region", ""), set())
         if NETFLIX not in query.get("with_watch_providers", "").split("|"):
             listed = set()
         store = self.movies if kind == "movie" else self.shows
-        ids = sorted(i for k, i in listed if k == kind)
+        ids = self._ordered(store, sorted(i for k, i in listed if k == kind), query)
         page = int(query.get("page", "1"))
         rows = [_row(kind, store[i]) for i in ids[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
         pages = self.claimed_pages or max(1, math.ceil(len(ids) / PAGE_SIZE))
         return {"page": page, "results": rows, "total_pages": pages, "total_results": len(ids)}
+
+    def _ordered(
+        self, store: dict[int, dict[str, Any]], ids: list[int], query: dict[str, str]
+    ) -> list[int]:
+        """IDS in the order asked for: a date order is stable (ties by id); popularity, the
+        default, has drifted a step since the last listing request, as TMDB's does."""
+        order = query.get("sort_by", "popularity.desc")
+        if order in ("primary_release_date.asc", "first_air_date.asc"):
+            field = "release_date" if "release_date" in order else "first_air_date"
+            return sorted(ids, key=lambda i: (store[i][field] or "9999", i))
+        ids = sorted(ids, key=lambda i: (-store[i]["popularity"], i))
+        self.drift += 1
+        shift = self.drift % max(1, len(ids))
+        return ids[shift:] + ids[:shift]
 
 
 def _row(kind: str, details: dict[str, Any]) -> dict[str, Any]:
@@ -381,6 +421,7 @@ def _row(kind: str, details: dict[str, Any]) -> dict[str, Any]:
 
 #: TMDB's error answers as its documentation lists them: HTTP status → (status_code, message).
 _ERRORS = {
+    400: (22, "Invalid page: Pages start at 1 and max at 500. They are expected to be an integer."),
     401: (7, "Invalid API key: You must be granted a valid key."),
     404: (34, "The resource you requested could not be found."),
     429: (25, "Your request count (#) is over the allowed limit of (40)."),

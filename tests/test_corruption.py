@@ -285,7 +285,7 @@ def test_a_cut_copy_whose_stamp_still_matches_is_not_used(
     rows = _cache() / snapshot.ROWS_FILE
     lines = rows.read_bytes().splitlines(keepends=True)
     rows.write_bytes(b"".join(lines[:-1]))  # the stamp and the sources are untouched
-    sources = (library.titles_path(), library.embeddings_path())
+    sources = (paths.titles_file(), library.embeddings_path())
     assert snapshot.load(paths.DEFAULT_CATALOG, sources, FakeEncoder.model_id) is None
     assert answers(capsys) == expected
 

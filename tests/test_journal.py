@@ -204,10 +204,10 @@ def test_a_history_is_evidence_of_where_and_when_titles_were_on_netflix(
         "Your region is NL, but this history was watched in BR: "
         "`moviefinder config set region BR` searches what is on Netflix there." in out
     )
-    stored = journal.load_journal()
     catalog = Catalog.of("default", TITLES)
-    rows = journal.resolve(stored, catalog, "test")
-    assert sorted(journal.watched_in(stored, rows, catalog), key=lambda r: r.id) == [
+    digest = journal.digest(catalog)
+    assert digest is not None
+    assert sorted(digest.evidence(catalog), key=lambda r: r.id) == [
         Availability("t:1", "BR", "netflix", "your-history", "2024-03-01", "2024-05-02"),
         Availability("t:5", "PT", "netflix", "your-history", "2024-06-03", "2024-06-03"),
     ]

@@ -24,7 +24,10 @@ OTHER_RECORDS = (
     ),
     Availability("tmdb:movie:107", "US", "netflix", SOURCE, "2025-01-01", "2025-06-01"),
 )
-NL_IDS = [f"tmdb:movie:{i}" for i in range(101, 107)] + [f"tmdb:tv:{i}" for i in range(201, 205)]
+#: NL's listing in the order the sync asks for (first release, undated last): movies, series.
+NL_IDS = [f"tmdb:movie:{i}" for i in (104, 103, 101, 102, 105, 106)] + [
+    f"tmdb:tv:{i}" for i in (204, 201, 202, 203)
+]
 
 
 @pytest.fixture
@@ -68,7 +71,8 @@ def test_a_first_sync_adds_every_listed_title(tmdb: FakeTmdb, tmp_path: Path) ->
 
     assert counts(result) == (10, 0, 0, 0, 10)
     assert [t.id for t in result.titles] == ["jw:tm1", *NL_IDS]
-    assert result.titles[1].title == "Copper Tide" and result.titles[7].seasons == 3
+    by_id = {t.id: t for t in result.titles}
+    assert by_id["tmdb:movie:101"].title == "Copper Tide" and by_id["tmdb:tv:201"].seasons == 3
     assert synced_here(result) == dict.fromkeys(NL_IDS, ("2026-03-01", "2026-03-01"))
     assert set(OTHER_RECORDS) <= set(result.availability)
     assert len(result.availability) == len(OTHER_RECORDS) + 10
@@ -114,7 +118,7 @@ def test_an_interrupted_sync_resumes_without_fetching_again(tmdb: FakeTmdb, tmp_
         handle.write('{"id": "tmdb:movie:105", "title": "Pap')  # torn by a crash
 
     tmdb.details_limit = 6
-    with pytest.raises(ServiceError, match="/tv/201"):
+    with pytest.raises(ServiceError, match="/tv/204"):
         run(tmdb, checkpoint)
     finished = [json.loads(line)["id"] for line in checkpoint.read_text().splitlines()]
     assert finished == NL_IDS[:6]
@@ -234,15 +238,19 @@ def test_listing_asks_for_a_stable_order_a_language_and_undated_series(
 
 
 def test_past_tmdbs_page_cap_unseen_titles_are_not_retired(
-    tmdb: FakeTmdb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """TMDB serves at most 500 pages of a listing: titles past them are unseen, not gone."""
+    """TMDB serves at most 500 pages of a listing (HTTP 400 past them): titles past them are
+    unseen, not gone. Here the cap is one page of 20 rows, with 36 movies listed."""
     from moviefinder.importers import tmdb_api
 
-    first = run(tmdb, tmp_path / "checkpoint.jsonl")
-    monkeypatch.setattr(tmdb_api, "MAX_PAGES", 1)  # here: one page of three rows a kind
-    tmdb.claimed_pages = 9
-    second = run(tmdb, tmp_path / "checkpoint.jsonl", previous=first, today=DAY1)
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    with FakeTmdb(extra_movies=30) as tmdb:
+        first = run(tmdb, tmp_path / "checkpoint.jsonl")
+        assert len(synced_here(first)) == 40
+        monkeypatch.setattr(tmdb_api, "MAX_PAGES", 1)
+        tmdb.max_pages, tmdb.claimed_pages = 1, 9
+        second = run(tmdb, tmp_path / "checkpoint.jsonl", previous=first, today=DAY1)
     assert second.capped == ("movie", "series")
     assert second.retired == 0
     assert synced_here(second).keys() == synced_here(first).keys()

@@ -11,7 +11,7 @@ from moviefinder.cli import run
 from moviefinder.finder import Finder, View
 from moviefinder.history import Rating, Viewing
 from moviefinder.store import refresh
-from moviefinder.taste import build_signals, build_taste, taste_scores
+from moviefinder.taste import Signal, build_signals, build_taste, summarise, taste_scores
 from tests.conftest import FakeEncoder
 
 DAY = datetime(2024, 1, 31)
@@ -38,7 +38,8 @@ def test_signal_parts(catalog: Catalog) -> None:
         view("Kitchen Battle", 0),  # a series with one episode: dropped
     ]
     ratings = [Rating("The Last Kingdom", 3, DAY)]
-    by_row = {s.row: s for s in build_signals(viewings, ratings, ROWS, catalog, 365.0)}
+    signals = build_signals(summarise(viewings, ratings, ROWS), catalog, 365.0)
+    by_row = {s.row: s for s in signals}
     assert (by_row[1].implicit, by_row[1].reason) == (0.6, "watched to the end")
     assert (by_row[4].implicit, by_row[4].reason) == (-0.3, "stopped after 12%")
     assert (by_row[3].implicit, by_row[3].reason) == (
@@ -52,9 +53,8 @@ def test_signal_parts(catalog: Catalog) -> None:
 
 
 def test_thumbs_down_overrides_watching(catalog: Catalog) -> None:
-    signals = build_signals(
-        [view("Heat", 0, minutes=170)], [Rating("Heat", 1, DAY)], ROWS, catalog, 365.0
-    )
+    summary = summarise([view("Heat", 0, minutes=170)], [Rating("Heat", 1, DAY)], ROWS)
+    signals = build_signals(summary, catalog, 365.0)
     assert [(s.implicit, s.explicit, s.weight) for s in signals] == [(0.6, -1.0, -1.0)]
 
 
@@ -62,7 +62,7 @@ def test_two_interests_stay_apart_and_dislikes_push(catalog: Catalog, matrix: np
     likes = [view("Star Voyage", 0, 115), view("Space Dogs", 0, 84), view("The Last Kingdom", 0)]
     likes += [view("The Last Kingdom: Season 1: Episode 2", 0)]
     rows = {**ROWS, "The Last Kingdom: Season 1: Episode 2": 0}
-    signals = build_signals(likes, [Rating("Heat", 1, DAY)], rows, catalog, 365.0)
+    signals = build_signals(summarise(likes, [Rating("Heat", 1, DAY)], rows), catalog, 365.0)
     taste = build_taste(signals, matrix)
     assert taste is not None
     scores = taste_scores(taste, matrix)
@@ -72,8 +72,6 @@ def test_two_interests_stay_apart_and_dislikes_push(catalog: Catalog, matrix: np
 
 
 def test_cartoons_and_noir_become_two_centroids() -> None:
-    from moviefinder.taste import Signal
-
     rng = np.random.default_rng(7)
     cartoon, noir = np.eye(16, dtype=np.float32)[0], np.eye(16, dtype=np.float32)[1]
     vectors = [v + 0.15 * rng.normal(size=16) for v in [cartoon] * 6 + [noir] * 6]

@@ -180,9 +180,9 @@ def import_history(
     settings = load_settings()
     with writing():
         catalog = library.open_catalog(settings.catalog)
-        with render.progress("reading history") as update:
+        with render.stages() as stages:
             report = journal.import_history(
-                path, catalog, profile, replace, update, settings.region, force
+                path, catalog, profile, replace, stages, settings.region, force
             )
     render.import_report(report)
 

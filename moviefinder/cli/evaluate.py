@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from moviefinder import library, render
+from moviefinder import library, paths, render
 from moviefinder.cli.options import AsJson, CatalogName, open_finder
 from moviefinder.config import load_settings
 
@@ -84,7 +84,7 @@ def eval_taste(
     if history_file is None:
         stored = journal.load_journal()
         viewings, ratings = stored.viewings, stored.ratings
-        rows = journal.resolve(stored, finder.catalog, library.catalog_stamp(finder.catalog.name))
+        rows = journal.resolve(stored, finder.catalog, paths.catalog_stamp(finder.catalog.name))
     else:
         export = for_profile(read_export(history_file), profile)
         viewings, ratings = export.viewings, export.ratings
