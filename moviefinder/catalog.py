@@ -10,6 +10,8 @@ from dataclasses import dataclass, fields
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+import numpy as np
+
 from moviefinder.countries import country_name
 
 if TYPE_CHECKING:
@@ -60,6 +62,8 @@ class Title:
     #: Key phrases (at most three words each) taken from outside descriptions: facts, not
     #: prose. Our own ``keywords`` come first wherever there are any.
     key_phrases: tuple[str, ...] = ()
+    #: How many TMDB users voted on it (a catalogue imported from TMDB has no hours viewed).
+    tmdb_votes: int | None = None
 
     def latest_hours(self) -> tuple[str, int] | None:
         """The latest half-year with hours viewed, and the hours: ("2025H1", 312_000_000)."""
@@ -205,6 +209,18 @@ class Catalog:
             for key in keys:
                 index[key].append(row)
         return dict(index)
+
+    @cached_property
+    def popularity(self) -> np.ndarray:
+        """How widely each title is watched, log-scaled (0: unknown): hours viewed on Netflix
+        over every reported half-year where the catalogue has them (the default one), else
+        IMDb or TMDB votes."""
+        if any(self.columns["netflix_hours"]):
+            counts = [sum(hours or ()) for hours in self.columns["netflix_hours"]]
+        else:
+            votes = zip(self.columns["imdb_votes"], self.columns["tmdb_votes"], strict=True)
+            counts = [max(imdb or 0, tmdb or 0) for imdb, tmdb in votes]
+        return np.log1p(np.array(counts, dtype=np.float64)).astype(np.float32)
 
     def genre_names(self) -> list[str]:
         """Every genre a title of this catalogue has, sorted."""

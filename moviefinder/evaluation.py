@@ -3,25 +3,27 @@ predict what was watched next, and how much of a real history does the catalogue
 
 from __future__ import annotations
 
+import csv
 import json
 import math
+from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Final
+from typing import Final, NamedTuple
 
 import numpy as np
 
 from moviefinder import rank
 from moviefinder.availability import RegionView
-from moviefinder.catalog import Catalog
+from moviefinder.catalog import Catalog, Title
 from moviefinder.errors import InputError
 from moviefinder.finder import Finder, View
 from moviefinder.history import Rating, Viewing
 from moviefinder.journal import watched_shows
 from moviefinder.query import read_query
-from moviefinder.taste import build_signals, build_taste, summarise, taste_scores
+from moviefinder.taste import Summary, summarise, taste_of
 
 CUTOFFS: Final = (1, 5, 10)
 _QUERY_BATCH: Final = 256
@@ -176,47 +178,30 @@ class RankingScores:
     ndcg: float
 
 
-@dataclass(frozen=True)
-class TasteEvalReport:
-    """Taste alone against popularity, predicting the most recent 20 % of watched titles."""
-
-    train: int
-    held_out: int
-    k: int
-    taste: RankingScores
-    popularity: RankingScores
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "train_titles": self.train,
-            "held_out_titles": self.held_out,
-            "k": self.k,
-            f"taste_recall@{self.k}": self.taste.recall,
-            f"taste_ndcg@{self.k}": self.taste.ndcg,
-            f"popularity_recall@{self.k}": self.popularity.recall,
-            f"popularity_ndcg@{self.k}": self.popularity.ndcg,
-        }
-
-
-def _ranking_scores(ranked: np.ndarray, relevant: set[int], k: int) -> RankingScores:
+def ranking_scores(ranked: np.ndarray, relevant: frozenset[int], k: int) -> RankingScores:
     hits = [i for i, row in enumerate(ranked[:k]) if int(row) in relevant]
     dcg = sum(1.0 / math.log2(i + 2) for i in hits)
     ideal = sum(1.0 / math.log2(i + 2) for i in range(min(k, len(relevant))))
     return RankingScores(len(hits) / len(relevant), dcg / ideal if ideal else 0.0)
 
 
-def evaluate_taste(
+@dataclass(frozen=True)
+class Split:
+    """One person's history up to a moment, and the titles they watched (or liked) after it."""
+
+    summary: Summary
+    held_out: frozenset[int]
+    #: Every title of the history part: not recommended again.
+    seen: frozenset[int]
+
+
+def history_split(
     viewings: Sequence[Viewing],
     ratings: Sequence[Rating],
     rows: Mapping[str, int],
-    catalog: Catalog,
-    matrix: np.ndarray,
-    half_life_days: float,
-    k: int = 10,
     held_out_share: float = 0.2,
-) -> TasteEvalReport:
-    """Hold out the last HELD_OUT_SHARE of distinct titles by first viewing, build the taste from
-    the rest, and rank every title not yet watched by taste alone and by popularity (imdb votes).
+) -> Split:
+    """Hold out the last HELD_OUT_SHARE of a Netflix history's distinct titles by first viewing.
 
     Raises:
         InputError: fewer than 10 distinct matched titles to learn from and test on.
@@ -229,27 +214,212 @@ def evaluate_taste(
     if len(ordered) < 10:
         raise InputError(f"Only {len(ordered)} watched titles match the catalogue; need 10.")
     cut = max(1, round(len(ordered) * held_out_share))
-    train, held_out = set(ordered[:-cut]), set(ordered[-cut:])
+    train, held_out = set(ordered[:-cut]), frozenset(ordered[-cut:])
     cutoff = first_seen[ordered[-cut]]
     past = [v for v in viewings if v.when < cutoff and rows.get(v.title) in train]
     known = [r for r in ratings if rows.get(r.title) in train]
-    candidates = np.ones(len(catalog), dtype=bool)
-    candidates[list(train)] = False
-    signals = build_signals(summarise(past, known, rows), catalog, half_life_days)
-    profile = build_taste(signals, matrix)
-    taste = (
-        taste_scores(profile, matrix)
-        if profile is not None
-        else np.zeros(len(catalog), dtype=np.float32)
+    return Split(summarise(past, known, rows), held_out, frozenset(train))
+
+
+#: MovieLens stars: at least this much is a like (thumbs up), at most DISLIKED a dislike.
+LIKED: Final = 4.0
+DISLIKED: Final = 2.0
+
+
+def read_movielens(ratings: Path, links: Path, catalog: Catalog) -> dict[str, list[Rated]]:
+    """MovieLens ``ratings.csv`` (userId, movieId, rating, timestamp) per user, oldest first,
+    for the movies ``links.csv`` ties to CATALOG (by TMDB id, else IMDb id).
+
+    Raises:
+        InputError: a file is missing or lacks its columns.
+    """
+    row_of: dict[str, int] = {}
+    for record in _csv_rows(links, {"movieId", "imdbId", "tmdbId"}):
+        found = catalog.find(f"tmdb:{record['tmdbId']}") if record["tmdbId"] else []
+        if not found and record["imdbId"]:
+            found = catalog.find(f"tt{record['imdbId']}")
+        if found:
+            row_of[record["movieId"]] = found[0]
+    users: dict[str, list[Rated]] = defaultdict(list)
+    for record in _csv_rows(ratings, {"userId", "movieId", "rating", "timestamp"}):
+        row = row_of.get(record["movieId"])
+        if row is not None:
+            when = datetime.fromtimestamp(int(record["timestamp"]))
+            users[record["userId"]].append(Rated(when, row, float(record["rating"])))
+    return {user: sorted(rated) for user, rated in users.items()}
+
+
+class Rated(NamedTuple):
+    when: datetime
+    row: int
+    stars: float
+
+
+def _csv_rows(path: Path, needed: set[str]) -> Iterator[dict[str, str]]:
+    if not path.is_file():
+        raise InputError(f"No such file: {path}")
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = needed - set(reader.fieldnames or ())
+        if missing:
+            raise InputError(f"{path} lacks column(s): {', '.join(sorted(missing))}.")
+        yield from reader
+
+
+def ratings_split(rated: Sequence[Rated], history_share: float = 0.8) -> Split | None:
+    """The first HISTORY_SHARE of one user's ratings by time as a history (a like at
+    :data:`LIKED` stars or more, a dislike at :data:`DISLIKED` or less, anything else watched),
+    the later ones liked as held out; None when nothing liked is left to predict."""
+    cut = int(len(rated) * history_share)
+    past = rated[:cut]
+    seen = frozenset(r.row for r in past)
+    held_out = frozenset(r.row for r in rated[cut:] if r.stars >= LIKED and r.row not in seen)
+    if not past or not held_out:
+        return None
+    viewings = [Viewing(str(r.row), r.when) for r in past]
+    thumbs = [
+        Rating(str(r.row), 2 if r.stars >= LIKED else 1, r.when)
+        for r in past
+        if r.stars >= LIKED or r.stars <= DISLIKED
+    ]
+    rows = {str(r.row): r.row for r in past}
+    return Split(summarise(viewings, thumbs, rows), held_out, seen)
+
+
+@dataclass(frozen=True)
+class SplitsReport:
+    """Taste alone against popularity over many people's held-out titles (means per person)."""
+
+    users: int
+    k: int
+    taste: RankingScores
+    popularity: RankingScores
+    #: Titles learned from and held out, over all people.
+    learned_from: int
+    held_out: int
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "users": self.users,
+            "learned_from": self.learned_from,
+            "held_out": self.held_out,
+            f"recall@{self.k}": self.taste.recall,
+            f"ndcg@{self.k}": self.taste.ndcg,
+            f"popularity_recall@{self.k}": self.popularity.recall,
+            f"popularity_ndcg@{self.k}": self.popularity.ndcg,
+        }
+
+
+def evaluate_splits(
+    splits: Sequence[Split],
+    catalog: Catalog,
+    matrix: np.ndarray,
+    half_life_days: float,
+    k: int = 10,
+    popularity: np.ndarray | None = None,
+) -> SplitsReport:
+    """Rank every title a person has not seen by their taste, and by POPULARITY (default: the
+    catalogue's own, :attr:`Catalog.popularity`); Recall@K and NDCG@K of the held-out titles,
+    averaged over SPLITS."""
+    if not splits:
+        raise InputError("Nobody here has titles to learn from and to predict.")
+    popular = catalog.popularity if popularity is None else popularity
+    taste, baseline = [], []
+    for split in splits:
+        candidates = np.ones(len(catalog), dtype=bool)
+        candidates[list(split.seen)] = False
+        made = taste_of(split.summary, catalog, matrix, half_life_days)
+        scores = np.zeros(len(catalog), dtype=np.float32) if made is None else made[1]
+        taste.append(ranking_scores(rank.top_k(scores, k, candidates), split.held_out, k))
+        baseline.append(ranking_scores(rank.top_k(popular, k, candidates), split.held_out, k))
+    learned = sum(len(split.seen) for split in splits)
+    held_out = sum(len(split.held_out) for split in splits)
+    return SplitsReport(len(splits), k, _mean(taste), _mean(baseline), learned, held_out)
+
+
+def _mean(scores: Sequence[RankingScores]) -> RankingScores:
+    return RankingScores(
+        sum(s.recall for s in scores) / len(scores), sum(s.ndcg for s in scores) / len(scores)
     )
-    votes = np.array([v or 0 for v in catalog.columns["imdb_votes"]], dtype=np.float32)
-    return TasteEvalReport(
-        train=len(train),
-        held_out=len(held_out),
-        k=k,
-        taste=_ranking_scores(rank.top_k(taste, k, candidates), held_out, k),
-        popularity=_ranking_scores(rank.top_k(votes, k, candidates), held_out, k),
-    )
+
+
+def liked_counts(splits: Sequence[Split], size: int) -> np.ndarray:
+    """How many of SPLITS liked each of SIZE titles in their history part: popularity among
+    the people of an evaluation (never shipped, never used by `ask`)."""
+    counts = np.zeros(size, dtype=np.float32)
+    for split in splits:
+        for seen in split.summary.seen:
+            if seen.thumbs >= 2:
+                counts[seen.row] += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class QueryTasteReport:
+    """The query-conditioned measure: each held-out title searched for by its own genres and
+    decade, ranked without taste and with it."""
+
+    queries: int
+    weight: float
+    mrr_without: float
+    mrr_with: float
+    lifted: float
+    lowered: float
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "queries": self.queries,
+            "taste_weight": self.weight,
+            "mrr_without_taste": self.mrr_without,
+            "mrr_with_taste": self.mrr_with,
+            "lift": self.mrr_with / self.mrr_without - 1 if self.mrr_without else 0.0,
+            "lifted": self.lifted,
+            "lowered": self.lowered,
+        }
+
+
+def genre_query(title: Title) -> str:
+    """What someone might type for TITLE knowing only its kind, genres and decade:
+    "a 1990s crime thriller movie"."""
+    decade = f"{title.year // 10 * 10}s " if title.year else ""
+    return f"a {decade}{' '.join(title.genres[:2])} {title.type}".replace("  ", " ")
+
+
+def evaluate_query_taste(
+    finder: Finder, splits: Sequence[Split], half_life_days: float, weight: float
+) -> QueryTasteReport:
+    """For every held-out title of SPLITS, `ask` for :func:`genre_query` of it (read as `ask`
+    reads it, the person's history hidden) at taste weight 0 and at WEIGHT: the MRR of the
+    held-out title both ways and the share of queries where taste lifts or lowers it."""
+    catalog = finder.catalog
+    asked = [(split, row) for split in splits for row in sorted(split.held_out)]
+    if not asked:
+        raise InputError("No held-out titles to search for.")
+    texts = sorted({genre_query(catalog.title(row)) for _, row in asked})
+    readings = {text: read_query(text) for text in texts}
+    encoded = dict(zip(texts, finder.query_scores([readings[t].text for t in texts]), strict=True))
+    before: list[int | None] = []
+    after: list[int | None] = []
+    tastes: dict[int, np.ndarray | None] = {}
+    for split, row in asked:
+        if id(split) not in tastes:
+            made = taste_of(split.summary, catalog, finder.matrix, half_life_days)
+            tastes[id(split)] = None if made is None else made[1]
+        text = genre_query(catalog.title(row))
+        read = readings[text]
+        view = View(filters=read.filters, hints=read.hints, include_watched=True)
+        alone = finder.scored(encoded[text], read.text, view, sorted(split.seen))
+        mixed = replace(finder, taste=tastes[id(split)])
+        blended = mixed.scored(
+            encoded[text], read.text, replace(view, taste_weight=weight), sorted(split.seen)
+        )
+        for scored, ranks in ((alone, before), (blended, after)):
+            ranks.append(rank.rank_of(scored.scores, np.array([row]), scored.shown))
+    mrr = [sum(1.0 / r for r in ranks if r) / len(ranks) for ranks in (before, after)]
+    pairs = list(zip(before, after, strict=True))
+    lifted = sum(1 for b, a in pairs if a and (not b or a < b)) / len(pairs)
+    lowered = sum(1 for b, a in pairs if b and (not a or a > b)) / len(pairs)
+    return QueryTasteReport(len(pairs), weight, mrr[0], mrr[1], lifted, lowered)
 
 
 @dataclass(frozen=True)

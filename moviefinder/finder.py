@@ -74,6 +74,8 @@ class Match:
     word_score: float = 0.0
     #: The title's row in the catalogue.
     row: int = -1
+    #: The popularity prior's part of the taste score.
+    prior_score: float | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,8 @@ class Finder:
     matrix: np.ndarray
     encoder: Encoder
     taste: np.ndarray | None = None
+    #: The part of each taste score that is the popularity prior (:func:`taste.prior_scores`).
+    prior: np.ndarray | None = None
     watched: frozenset[int] = frozenset()
     profile: Taste | None = None
     #: Evidence from the viewing history: where and when each watched title was watched.
@@ -301,6 +305,7 @@ class Finder:
                     disliked=disliked,
                     word_score=float(scored.words[row]),
                     row=int(row),
+                    prior_score=None if self.prior is None else float(self.prior[row]),
                 )
             )
         return matches

@@ -338,11 +338,16 @@ def with_taste(finder: Finder, half_life_days: float) -> tuple[Finder, Taste | N
         digest = journal.digest(finder.catalog)
         if digest is None:
             return finder, None
-    signals = taste.build_signals(digest.summary, finder.catalog, half_life_days)
-    profile = taste.build_taste(signals, finder.matrix)
-    scores = None if profile is None else taste.taste_scores(profile, finder.matrix)
-    viewed = tuple(digest.evidence(finder.catalog))
-    found = replace(finder, taste=scores, watched=digest.watched, profile=profile, viewed=viewed)
+    made = taste.taste_of(digest.summary, finder.catalog, finder.matrix, half_life_days)
+    profile, scores, prior = (None, None, None) if made is None else made
+    found = replace(
+        finder,
+        taste=scores,
+        prior=prior,
+        watched=digest.watched,
+        profile=profile,
+        viewed=tuple(digest.evidence(finder.catalog)),
+    )
     return found, profile
 
 

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Final
 
 from rich.console import Console
@@ -24,15 +24,16 @@ if TYPE_CHECKING:  # types only: rendering must not drag every core module into 
     from moviefinder.evaluation import (
         EvalReport,
         HistoryCoverage,
+        QueryTasteReport,
         ReadingReport,
-        TasteEvalReport,
+        SplitsReport,
     )
     from moviefinder.finder import Answer, Hidden, Match
     from moviefinder.journal import ImportReport, Journal, ShowViews
     from moviefinder.library import CatalogImport, CatalogInfo, CatalogSync, EvidenceImport
     from moviefinder.query import Filters, ParsedQuery
     from moviefinder.store import BuildReport  # pyarrow stays off the query path
-    from moviefinder.taste import Taste
+    from moviefinder.taste import Seen, Taste
 
 # Markup off: titles, queries and paths are data and print as typed ("[/x] Title" once crashed
 # rich). Our own styled lines opt in with markup=True and escape() the data they hold.
@@ -100,6 +101,11 @@ def _full_why(match: Match, taste_weight: float | None, region: RegionView | Non
             f"{match.score:.3f} = {1 - taste_weight:.2f}·({query})"
             f" + {taste_weight:.2f}·taste {match.taste_score:.3f}"
         )
+        if match.prior_score is not None:
+            like = match.taste_score - match.prior_score
+            sum_ += (
+                f" (like what you watch {like:+.3f}, how widely watched {match.prior_score:+.3f})"
+            )
         total = (1 - taste_weight) * (match.query_score + match.word_score)
         total += taste_weight * match.taste_score
     if abs(match.score - total) >= 0.0005:  # what the hints of a long query added or took
@@ -450,20 +456,31 @@ def linked(show: str, title: Title) -> None:
     _out.print(f"Linked “{shown(show)}” → {shown(title.title)} ({title.year}, {title.id}).")
 
 
-def taste_report(report: TasteEvalReport, as_json: bool) -> None:
+def taste_report(report: SplitsReport, searched: QueryTasteReport | None, as_json: bool) -> None:
     if as_json:
-        emit_json(report.as_dict())
+        emit_json(report.as_dict() | ({} if searched is None else {"queries": searched.as_dict()}))
         return
+    people = f"{report.users} people" if report.users > 1 else "your history"
+    _out.print(
+        f"Learned from {report.learned_from} titles of {people}; predicting the "
+        f"{report.held_out} that came after them."
+    )
     table = Table(show_edge=False)
     table.add_column("ranking")
     table.add_column(f"Recall@{report.k}", justify="right")
     table.add_column(f"NDCG@{report.k}", justify="right")
-    for name, scores in (("taste", report.taste), ("most popular (imdb votes)", report.popularity)):
+    for name, scores in (("taste", report.taste), ("most popular", report.popularity)):
         table.add_row(name, f"{scores.recall:.3f}", f"{scores.ndcg:.3f}")
-    _out.print(
-        f"Learned from {report.train} titles; predicting the {report.held_out} watched after them."
-    )
     _out.print(table)
+    if searched is not None:
+        lift = searched.mrr_with / searched.mrr_without - 1 if searched.mrr_without else 0.0
+        _out.print(
+            f"Searching each of the {searched.queries} by its genres and decade "
+            f'("a 1990s crime thriller movie"): MRR {searched.mrr_without:.3f} without taste, '
+            f"{searched.mrr_with:.3f} at taste weight {searched.weight:g} ({lift:+.0%}); taste "
+            f"lifted {searched.lifted:.0%} of them and lowered {searched.lowered:.0%}.",
+            soft_wrap=True,
+        )
 
 
 def rated(title: Title, verdict: str) -> None:
@@ -491,6 +508,11 @@ def taste(
                         "recency": round(s.recency, 4),
                     }
                     for s in sorted(signals, key=lambda s: -s.weight)
+                ],
+                "ratings": [
+                    {"id": catalog.columns["id"][seen.row], "title": catalog.title(seen.row).title}
+                    | _seen_dict(seen)
+                    for seen in ([] if profile is None else profile.rated())
                 ],
                 "interests": [
                     {
@@ -525,6 +547,17 @@ def taste(
                 f"{s.reason}, recency {s.recency:.2f}",
             )
         _out.print(table)
+    rated = profile.rated()
+    if rated:
+        table = Table(title="Your ratings", title_justify="left", show_edge=False)
+        table.add_column("rating")
+        table.add_column("title")
+        table.add_column("on", style="dim")
+        for seen in rated:
+            thumbs = {1: "down", 2: "up", 3: "love"}[seen.thumbs]
+            on = "" if seen.rated is None else seen.rated.date().isoformat()
+            table.add_row(thumbs, shown(catalog.title(seen.row).title), on)
+        _out.print(table)
     _out.print("Your interests, each named by its most typical titles:")
     for number, (rows, members) in enumerate(zip(names, profile.members, strict=True), start=1):
         typical = ", ".join(catalog.title(row).title for row in rows)
@@ -550,7 +583,9 @@ def explanation(
     title: Title,
     region: RegionView,
     watched: bool,
+    yours: Seen | None,
     taste_score: float | None,
+    prior_score: float | None,
     neighbours: tuple[list[tuple[int, float]], list[tuple[int, float]]] | None,
     standing: tuple[float, float, float, int] | None,
     hidden: Sequence[str],
@@ -582,7 +617,9 @@ def explanation(
                 if viewed is None
                 else {"period": viewed[0], "hours": viewed[1]},
                 "watched": watched,
+                "yours": None if yours is None else _seen_dict(yours),
                 "taste_score": None if taste_score is None else round(taste_score, 4),
+                "popularity_score": None if prior_score is None else round(prior_score, 4),
                 "liked_near": _near((catalog.title(r).title, v) for r, v in liked),
                 "disliked_near": _near((catalog.title(r).title, v) for r, v in disliked),
                 "query": None
@@ -632,11 +669,20 @@ def explanation(
     if viewed is not None:
         period, hours = viewed
         _out.print(f"Netflix: {_hours(hours)} hours viewed in {period[:4]} {period[4:]}")
-    _out.print("You have watched it." if watched else "Not in your viewing history.")
+    if yours is not None:
+        _out.print(f"You {your_part(yours, title.type)}.")
+    else:
+        _out.print("You have watched it." if watched else "Not in your viewing history.")
     if taste_score is None:
         _out.print("Taste: off (no viewing history imported).")
     else:
-        _out.print(f"Taste score: {taste_score:.3f}")
+        parts = (
+            ""
+            if prior_score is None
+            else f" (like what you watch {taste_score - prior_score:+.3f}, how widely watched "
+            f"{prior_score:+.3f})"
+        )
+        _out.print(f"Taste score: {taste_score:.3f}{parts}")
         liked, disliked = neighbours or ([], [])
         for label, group in (("pulled up by", liked), ("pushed down by", disliked)):
             if group:
@@ -654,6 +700,42 @@ def explanation(
         _out.print("[yellow]It would be hidden:[/] " + escape("; ".join(hidden)), markup=True)
     else:
         _out.print("It would be shown.")
+
+
+THUMBS: Final = {1: "a thumbs down", 2: "a thumbs up", 3: "two thumbs up"}
+
+
+def your_part(seen: Seen, kind: str) -> str:
+    """What you did with a title, as a clause: "gave it a thumbs up on 2024-04-25; watched 8
+    episodes, the last on 2024-05-02"."""
+    parts = []
+    if seen.thumbs:
+        when = f" on {seen.rated.date().isoformat()}" if seen.rated else ""
+        parts.append(f"gave it {THUMBS[seen.thumbs]}{when}")
+    if seen.views and seen.last is not None:
+        last = seen.last.date().isoformat()
+        if kind == "series":
+            episodes = f"{seen.episodes} episode{'s' if seen.episodes != 1 else ''}"
+            parts.append(f"watched {episodes}, the last on {last}")
+        elif seen.days > 1:
+            parts.append(f"watched it on {seen.days} days, the last on {last}")
+        else:
+            parts.append(f"watched it on {last}")
+    return "; ".join(parts) or "have it in your history"
+
+
+def _seen_dict(seen: Seen) -> dict[str, object]:
+    def day(when: datetime | None) -> str | None:
+        return None if when is None else when.date().isoformat()
+
+    return {
+        "thumbs": {0: None, 1: "down", 2: "up", 3: "love"}[seen.thumbs],
+        "rated": day(seen.rated),
+        "views": seen.views,
+        "episodes": seen.episodes,
+        "first": day(seen.first),
+        "last": day(seen.last),
+    }
 
 
 def _place(region: str) -> str:

@@ -58,11 +58,12 @@ TITLE_SCHEMA: Final = pa.schema(
         ("netflix_periods", _TEXT_LIST),
         ("netflix_hours", pa.list_(pa.int64())),
         ("key_phrases", _TEXT_LIST),
+        ("tmdb_votes", pa.int64()),
     ]
 )
 assert tuple(TITLE_SCHEMA.names) == FIELD_NAMES, "schema and Title drifted apart"
 #: Columns added after catalogues were first written: absent in an older file, they are empty.
-LATER_COLUMNS: Final = ("netflix_periods", "netflix_hours", "key_phrases")
+LATER_COLUMNS: Final = ("netflix_periods", "netflix_hours", "key_phrases", "tmdb_votes")
 
 #: Told (done, total) as a long step goes on.
 Progress = Callable[[int, int], None]

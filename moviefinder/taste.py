@@ -15,7 +15,14 @@ little text sit close to it, so an uncentred average of likes prefers near-empty
 :data:`MAX_CLUSTERS` interest centroids by spherical k-means, so someone who loves cartoons and
 crime noir keeps both tastes instead of an average that matches neither. The taste score of a
 title is its best cosine to any centroid minus :data:`DISLIKE_PUSH` × its cosine to the weighted
-mean of the disliked titles (when positive).
+mean of the disliked titles (when positive) — its *content* score — plus what no embedding
+holds: how widely watched the title is (:attr:`Catalog.popularity`: Netflix hours viewed, else
+votes), standardised and weighted by :data:`PRIOR_WEIGHT` in units of the content score's spread
+over the catalogue. A title released after the history's newest event gets the least: its
+popularity is measured now, not when the history was made.
+
+On MovieLens (README, "Does taste help?") content alone found 2 % of the liked titles rated
+next, popularity alone 6 %, the two together 9 %.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ if TYPE_CHECKING:
 
 MAX_CLUSTERS: Final = 4
 DISLIKE_PUSH: Final = 0.5
+PRIOR_WEIGHT: Final = 3.0
 THUMBS: Final = {1: -1.0, 2: 1.0, 3: 2.0}
 FINISHED: Final = 0.7
 GAVE_UP: Final = 0.25
@@ -51,6 +59,8 @@ class Signal:
     implicit: float
     recency: float
     reason: str
+    #: What the history holds of the title (dates included), for explanations.
+    seen: Seen | None = None
 
     @property
     def weight(self) -> float:
@@ -67,6 +77,17 @@ class Taste:
     members: tuple[tuple[int, ...], ...]
     dislike: np.ndarray | None
     signals: tuple[Signal, ...]
+    #: The year of the history's newest event (None: unknown).
+    until: int | None = None
+
+    def seen(self, row: int) -> Seen | None:
+        """What the history holds of catalogue ROW (None: nothing)."""
+        return next((s.seen for s in self.signals if s.row == row), None)
+
+    def rated(self) -> list[Seen]:
+        """The titles given a thumbs rating, the latest first."""
+        rated = [s.seen for s in self.signals if s.seen is not None and s.seen.thumbs]
+        return sorted(rated, key=lambda seen: seen.rated or datetime.min, reverse=True)
 
 
 @dataclass(frozen=True)
@@ -178,8 +199,23 @@ def build_signals(summary: Summary, catalog: Catalog, half_life_days: float) -> 
         moments = [d for d in (seen.last, seen.rated) if d is not None]
         age = max(0.0, (newest - max(moments)).total_seconds() / 86400) if moments else 0.0
         recency = 0.5 ** (age / half_life_days) if half_life_days > 0 else 1.0
-        signals.append(Signal(row, seen.views, explicit, implicit, recency, reason))
+        signals.append(Signal(row, seen.views, explicit, implicit, recency, reason, seen))
     return signals
+
+
+def taste_of(
+    summary: Summary, catalog: Catalog, matrix: np.ndarray, half_life_days: float
+) -> tuple[Taste, np.ndarray, np.ndarray] | None:
+    """The taste of a history SUMMARY over CATALOG (row i of MATRIX is its title i), every
+    title's taste score and the popularity part of it; None when nothing in it was liked."""
+    signals = build_signals(summary, catalog, half_life_days)
+    until = None if summary.newest is None else summary.newest.year
+    profile = build_taste(signals, matrix, until)
+    if profile is None:
+        return None
+    content = content_scores(profile, matrix)
+    prior = prior_scores(profile, content, catalog)
+    return profile, np.asarray(content + prior, dtype=np.float32), prior
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
@@ -213,8 +249,11 @@ def centred(matrix: np.ndarray, mean: np.ndarray) -> np.ndarray:
     return np.asarray(shifted / np.clip(norms, 1e-12, None), dtype=np.float32)
 
 
-def build_taste(signals: Sequence[Signal], matrix: np.ndarray) -> Taste | None:
-    """The taste behind SIGNALS, or None when nothing was liked."""
+def build_taste(
+    signals: Sequence[Signal], matrix: np.ndarray, until: int | None = None
+) -> Taste | None:
+    """The taste behind SIGNALS, or None when nothing was liked; UNTIL is the year of the
+    history's newest event."""
     likes = [s for s in signals if s.weight > 0]
     if not likes:
         return None
@@ -231,10 +270,36 @@ def build_taste(signals: Sequence[Signal], matrix: np.ndarray) -> Taste | None:
         d_rows = np.array([s.row for s in dislikes])
         d_weights = np.array([-s.weight for s in dislikes], dtype=np.float32)
         dislike = _unit((d_weights[:, None] * centred(matrix[d_rows], mean)).sum(axis=0))
-    return Taste(mean, centroids.astype(np.float32), members, dislike, tuple(signals))
+    return Taste(mean, centroids.astype(np.float32), members, dislike, tuple(signals), until)
 
 
-def taste_scores(taste: Taste, matrix: np.ndarray) -> np.ndarray:
+def taste_scores(taste: Taste, matrix: np.ndarray, catalog: Catalog | None = None) -> np.ndarray:
+    """Every title's taste score: its content score plus, given the CATALOG of MATRIX's rows,
+    the popularity prior (see the module's docstring)."""
+    content = content_scores(taste, matrix)
+    if catalog is None:
+        return content
+    return np.asarray(content + prior_scores(taste, content, catalog), dtype=np.float32)
+
+
+def prior_scores(taste: Taste, content: np.ndarray, catalog: Catalog) -> np.ndarray:
+    """The popularity part of each title's taste score, given the CONTENT scores."""
+    popular = catalog.popularity.copy()
+    if taste.until is not None:
+        years = np.array([y or 0 for y in catalog.columns["year"]], dtype=np.int64)
+        popular[years > taste.until] = 0.0
+    return np.asarray(PRIOR_WEIGHT * float(content.std()) * _standard(popular), dtype=np.float32)
+
+
+def _standard(values: np.ndarray) -> np.ndarray:
+    """VALUES less their mean, over their standard deviation (all zero when they are equal)."""
+    spread = float(values.std())
+    if spread == 0:
+        return np.zeros_like(values)
+    return np.asarray((values - values.mean()) / spread, dtype=np.float32)
+
+
+def content_scores(taste: Taste, matrix: np.ndarray) -> np.ndarray:
     """Best centroid cosine minus the dislike push, for every row of MATRIX (centred).
 
     MATRIX's rows are unit vectors (what every encoder returns), so a row's centred cosine

@@ -60,6 +60,7 @@ def test_tmdb5000_rows_become_titles(tmp_path: Path) -> None:
             tmdb_id=101,
             tmdb_score=6.5,
             tmdb_popularity=12.5,
+            tmdb_votes=100,
         ),
     )
     assert imported.lines == (2,) and imported.skipped == ((3, "no numeric id or no title"),)

@@ -86,7 +86,7 @@ def test_explain_says_why_hidden_and_what_pulls(
     assert "It would be shown." in out
     assert run(["explain", "Star Voyage", "--query", "a 90s comedy"]) == 0
     out = capsys.readouterr().out
-    assert "You have watched it." in out
+    assert "You watched it on 2024-01-02." in out
     assert (
         "It would be hidden: you have watched it (--include-watched shows it); filtered out by: years 1990–1999, genre comedy"
         in out

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -11,7 +13,7 @@ from moviefinder.cli import run
 from moviefinder.finder import Finder, View
 from moviefinder.history import Rating, Viewing
 from moviefinder.store import refresh
-from moviefinder.taste import Signal, build_signals, build_taste, summarise, taste_scores
+from moviefinder.taste import Signal, build_signals, build_taste, content_scores, summarise
 from tests.conftest import FakeEncoder
 
 DAY = datetime(2024, 1, 31)
@@ -65,7 +67,7 @@ def test_two_interests_stay_apart_and_dislikes_push(catalog: Catalog, matrix: np
     signals = build_signals(summarise(likes, [Rating("Heat", 1, DAY)], rows), catalog, 365.0)
     taste = build_taste(signals, matrix)
     assert taste is not None
-    scores = taste_scores(taste, matrix)
+    scores = content_scores(taste, matrix)
     assert scores.shape == (5,)
     assert scores[4] < scores[1]  # the disliked heist film sinks
     assert build_taste([s for s in signals if s.weight < 0], matrix) is None
@@ -80,7 +82,7 @@ def test_cartoons_and_noir_become_two_centroids() -> None:
     taste = build_taste(signals, matrix)
     assert taste is not None
     assert sorted(sorted(m) for m in taste.members) == [[0, 1, 2, 3, 4, 5], [6, 7, 8, 9, 10, 11]]
-    scores = taste_scores(taste, np.array([cartoon, noir, (cartoon + noir) / np.sqrt(2)]))
+    scores = content_scores(taste, np.array([cartoon, noir, (cartoon + noir) / np.sqrt(2)]))
     # Both tastes score high on their own ground; the average of the two is no better.
     assert scores[0] > 0.9 and scores[1] > 0.9 and scores[2] < min(scores[0], scores[1])
 
@@ -132,41 +134,79 @@ def test_ask_with_history_hides_watched_and_shows_taste(
     assert run(["ask", "space rocket", "-n", "1"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "watched titles hidden (--include-watched shows them)" in out
+    assert run(["ask", "space rocket", "-n", "1", "--why"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    parts = re.search(r"taste (-?[\d.]+) \(like what you watch ([-+][\d.]+), how widely watched "
+                      r"([-+][\d.]+)\)", out)  # fmt: skip
+    assert parts is not None, out
+    total, like, prior = (float(x) for x in parts.groups())
+    assert total == pytest.approx(like + prior, abs=0.002)
     assert run(["ask", "space", "--taste-weight", "2"]) == 2
 
 
-def test_evaluate_taste_on_a_history_that_follows_one_interest() -> None:
+def test_taste_finds_an_interest_that_popularity_misses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """40 space titles watched in order among 200 unrelated ones; popularity is the same
+    spread over both groups, so only the content can find the space titles held out. The
+    popularity prior (weighted to fit how people pick, README) costs some of them here."""
+    from moviefinder import taste
     from moviefinder.catalog import Title
     from moviefinder.errors import InputError
-    from moviefinder.evaluation import evaluate_taste
+    from moviefinder.evaluation import evaluate_splits, history_split
 
     rng = np.random.default_rng(11)
-    # 40 space titles (watched, in order) and 200 unrelated, more popular ones.
     space = [v + 0.15 * rng.normal(size=32) for v in [np.eye(32)[0]] * 40]
     other = [rng.normal(size=32) for _ in range(200)]
     matrix = np.array([v / np.linalg.norm(v) for v in space + other], dtype=np.float32)
+    votes = [1000 + (i * 37) % 240 for i in range(240)]  # both groups alike
     titles = [
-        Title(id=f"x:{i}", title=f"T{i}", type="movie", imdb_votes=10 if i < 40 else 1000 + i)
-        for i in range(240)
+        Title(id=f"x:{i}", title=f"T{i}", type="movie", imdb_votes=votes[i]) for i in range(240)
     ]
     catalog = Catalog.of("c", titles)
     viewings = [view(f"T{i}", 40 - i) for i in range(40)]
     rows = {f"T{i}": i for i in range(240)}
-    report = evaluate_taste(viewings, [], rows, catalog, matrix, 365.0, k=10)
-    assert (report.train, report.held_out) == (32, 8)
-    assert report.taste.recall == 1.0 and report.taste.ndcg == 1.0
-    assert report.popularity.recall == 0.0
+    split = history_split(viewings, [], rows)
+    assert (len(split.seen), len(split.held_out)) == (32, 8)
+    report = evaluate_splits([split], catalog, matrix, 365.0, k=10)
+    assert report.taste.recall > report.popularity.recall == 0.0
+    monkeypatch.setattr(taste, "PRIOR_WEIGHT", 0.0)
+    content = evaluate_splits([split], catalog, matrix, 365.0, k=10)
+    assert content.taste.recall == 1.0 and content.taste.ndcg == 1.0
     assert set(report.as_dict()) == {
-        "train_titles",
-        "held_out_titles",
-        "k",
-        "taste_recall@10",
-        "taste_ndcg@10",
+        "users",
+        "learned_from",
+        "held_out",
+        "recall@10",
+        "ndcg@10",
         "popularity_recall@10",
         "popularity_ndcg@10",
     }
     with pytest.raises(InputError, match="Only 3 watched titles match"):
-        evaluate_taste(viewings[:3], [], rows, catalog, matrix, 365.0)
+        history_split(viewings[:3], [], rows)
+
+
+def test_the_popularity_prior_lifts_widely_watched_titles_among_equals() -> None:
+    """The more people watch a title, the more the prior lifts it; a title released after the
+    history's newest event gets nothing from its later fame."""
+    from moviefinder.catalog import Title
+    from moviefinder.taste import Summary, build_signals, taste_of
+
+    matrix = np.array([[1, 0], [0.8, 0.6], [0.8, -0.6], [0.8, 0.6], [0, 1]], dtype=np.float32)
+    titles = [
+        Title(id="x:0", title="Liked", type="movie", year=2000, imdb_votes=10),
+        Title(id="x:1", title="Niche", type="movie", year=2000, imdb_votes=100),
+        Title(id="x:2", title="Famous", type="movie", year=2000, imdb_votes=1_000_000),
+        Title(id="x:3", title="Later", type="movie", year=2030, imdb_votes=1_000_000),
+        Title(id="x:4", title="Unrelated", type="movie", year=2000, imdb_votes=100),
+    ]
+    catalog = Catalog.of("c", titles)
+    summary = summarise([view("Liked")], [], {"Liked": 0})
+    made = taste_of(summary, catalog, matrix, 365.0)
+    assert made is not None
+    profile, scores, prior = made
+    assert scores - prior == pytest.approx(content_scores(profile, matrix))
+    assert prior[2] > prior[1] > prior[3]  # famous, niche, then the later one: no lift at all
+    assert prior[3] == prior.min()
+    assert build_signals(Summary((), None), catalog, 365.0) == []
 
 
 def test_cli_eval_taste_needs_enough_history(
@@ -201,3 +241,96 @@ def test_rate_and_taste_commands(
     assert run(["rate", "Star Voyag", "like"]) == 0  # a misspelling, as explain takes it
     assert "Noted: you like Star Voyage" in capsys.readouterr().out
     assert run(["rate", "Heat", "meh"]) == 2
+
+
+def test_explain_and_taste_say_what_you_did_with_a_title(
+    bundled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    history = tmp_path / "NetflixViewingHistory.csv"
+    history.write_text(
+        "Title,Date\n"
+        '"The Last Kingdom: Season 1: Episode 2",5/2/24\n'
+        '"The Last Kingdom: Season 1: Episode 1",4/28/24\n'
+        "Star Voyage,4/1/24\n",
+        encoding="utf-8",
+    )
+    assert run(["import-history", str(history)]) == 0
+    assert run(["rate", "Star Voyage", "like"]) == 0
+    today = datetime.now().date().isoformat()
+    capsys.readouterr()
+    assert run(["explain", "The Last Kingdom"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "You watched 2 episodes, the last on 2024-05-02." in out
+    assert run(["explain", "Star Voyage"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"You gave it a thumbs up on {today}; watched it on 2024-04-01." in out
+    assert run(["explain", "Heat"]) == 0
+    assert "Not in your viewing history." in capsys.readouterr().out
+    assert run(["taste"]) == 0
+    out = capsys.readouterr().out
+    assert "Your ratings" in out and "Star Voyage" in out.split("Your ratings")[1]
+    assert run(["taste", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["ratings"] == [
+        {
+            "id": "t:2",
+            "title": "Star Voyage",
+            "thumbs": "up",
+            "rated": today,
+            "views": 1,
+            "episodes": 1,
+            "first": "2024-04-01",
+            "last": "2024-04-01",
+        }
+    ]
+
+
+def test_movielens_ratings_split_by_time_and_rank_every_unseen_title(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first 80 % of each user's ratings are the history, the later liked ones held out;
+    links tie MovieLens ids to catalogue titles by TMDB id, else IMDb id."""
+    from moviefinder import taste
+    from moviefinder.catalog import Title
+    from moviefinder.evaluation import evaluate_splits, liked_counts, ratings_split, read_movielens
+
+    monkeypatch.setattr(taste, "PRIOR_WEIGHT", 0.0)  # every title equally known here
+    titles = [
+        Title(id=f"m:{i}", title=f"M{i}", type="movie", tmdb_id=100 + i, imdb_id=f"tt{900 + i}")
+        for i in range(12)
+    ]
+    catalog = Catalog.of("ml", titles)
+    # Titles 0-5 are one kind of film, 6-11 another: near-identical vectors within each.
+    matrix = np.array([[1.0, 0.1 * (i % 6)] if i < 6 else [0.1 * (i % 6), 1.0] for i in range(12)])
+    matrix = (matrix / np.linalg.norm(matrix, axis=1, keepdims=True)).astype(np.float32)
+    links = tmp_path / "links.csv"
+    rows = [f"{i + 1},{900 + i},{100 + i}" for i in range(11)] + ["12,911,"]  # 12: IMDb only
+    links.write_text("movieId,imdbId,tmdbId\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    ratings = tmp_path / "ratings.csv"
+    lines = ["userId,movieId,rating,timestamp"]
+    for user, (first, last) in {1: (1, 6), 2: (7, 12)}.items():
+        for n, movie in enumerate(range(first, last + 1)):
+            lines.append(f"{user},{movie},{5.0 if n != 2 else 3.0},{1_500_000_000 + n * 86400}")
+    lines.append("3,99,5.0,1500000000")  # a movie the links do not tie to the catalogue
+    ratings.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    users = read_movielens(ratings, links, catalog)
+    assert sorted(users) == ["1", "2"] and [r.row for r in users["2"]] == list(range(6, 12))
+    splits = [s for rated in users.values() if (s := ratings_split(rated)) is not None]
+    assert [sorted(s.held_out) for s in splits] == [[4, 5], [10, 11]]
+    assert [s.thumbs for s in splits[0].summary.seen] == [2, 2, 0, 2]  # 3 stars: watched
+    popular = liked_counts(splits, 12)
+    report = evaluate_splits(splits, catalog, matrix, 365.0, k=2, popularity=popular)
+    assert report.taste.recall == 1.0  # each user's next title is of the kind they like
+    assert (report.users, report.learned_from, report.held_out) == (2, 8, 4)
+
+
+def test_cli_eval_taste_movielens_needs_its_links(
+    bundled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ratings = tmp_path / "ratings.csv"
+    ratings.write_text("userId,movieId,rating,timestamp\n", encoding="utf-8")
+    assert run(["eval", "taste", str(ratings), "--format", "movielens"]) == 2
+    assert "give the ratings file and --links" in capsys.readouterr().err
+    links = tmp_path / "links.csv"
+    links.write_text("movieId,tmdbId\n", encoding="utf-8")
+    assert run(["eval", "taste", str(ratings), "--format", "movielens", "--links", str(links)]) == 1
+    assert "links.csv lacks column(s): imdbId" in capsys.readouterr().err

@@ -114,6 +114,7 @@ def test_movie_details_map_every_field(tmdb: FakeTmdb) -> None:
         tmdb_id=101,
         tmdb_score=7.14,
         tmdb_popularity=33.2,
+        tmdb_votes=840,
     )
 
 
@@ -142,6 +143,7 @@ def test_series_details_map_every_field(tmdb: FakeTmdb) -> None:
         tmdb_id=201,
         tmdb_score=8.03,
         tmdb_popularity=71.5,
+        tmdb_votes=2300,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -61,39 +62,78 @@ def eval_reading(
     render.reading_report(evaluate_reading(load_reading_cases(file)), as_json)
 
 
+class RatingsFormat(StrEnum):
+    netflix = "netflix"
+    movielens = "movielens"
+
+
 @eval_app.command("taste")
 def eval_taste(
     history_file: Annotated[
         Path | None,
-        typer.Argument(help="A Netflix export to test on; default: your imported history."),
+        typer.Argument(
+            help="A Netflix export to test on (default: your imported history), or with "
+            "--format movielens a MovieLens ratings.csv."
+        ),
     ] = None,
     profile: Annotated[
         str | None, typer.Option("--profile", help="Which profile of a full export.")
     ] = None,
     k: Annotated[int, typer.Option("--k", min=1, help="Cut-off for Recall@k and NDCG@k.")] = 10,
+    fmt: Annotated[
+        RatingsFormat, typer.Option("--format", help="netflix (an export) or movielens.")
+    ] = RatingsFormat.netflix,
+    links: Annotated[
+        Path | None, typer.Option("--links", help="MovieLens links.csv (movieId → TMDB id).")
+    ] = None,
+    queries: Annotated[
+        bool,
+        typer.Option("--queries", help="Also search each held-out title by its genres and decade."),
+    ] = False,
     catalog: CatalogName = None,
     as_json: AsJson = False,
 ) -> None:
-    """Predict your most recent 20 % of titles from the rest: taste against popularity."""
-    from moviefinder import journal
-    from moviefinder.evaluation import evaluate_taste
+    """Predict what comes next from what came before: taste against popularity.
+
+    A Netflix history: its most recent 20 % of titles from the rest. MovieLens ratings: per
+    user, the liked titles among the last 20 % of ratings from the first 80 % (popularity is
+    then the likes among everyone's first 80 %).
+    """
+    from moviefinder import evaluation, journal
     from moviefinder.history import for_profile, read_export
 
     settings = load_settings()
     finder, _ = open_finder(settings, catalog, history=False)
-    if history_file is None:
-        stored = journal.load_journal()
-        viewings, ratings = stored.viewings, stored.ratings
-        rows = journal.resolve(stored, finder.catalog, paths.catalog_stamp(finder.catalog.name))
+    popularity = None
+    if fmt is RatingsFormat.movielens:
+        if history_file is None or links is None:
+            raise typer.BadParameter("give the ratings file and --links.", param_hint="--format")
+        rated = evaluation.read_movielens(history_file, links, finder.catalog)
+        splits = [s for r in rated.values() if (s := evaluation.ratings_split(r)) is not None]
+        popularity = evaluation.liked_counts(splits, len(finder.catalog))
     else:
-        export = for_profile(read_export(history_file), profile)
-        viewings, ratings = export.viewings, export.ratings
-        titles = [v.title for v in viewings] + [r.title for r in ratings]
-        rows = journal.match_rows(titles, finder.catalog)
-    report = evaluate_taste(
-        viewings, ratings, rows, finder.catalog, finder.matrix, settings.half_life_days, k
+        if history_file is None:
+            stored = journal.load_journal()
+            viewings, ratings = stored.viewings, stored.ratings
+            stamp = paths.catalog_stamp(finder.catalog.name)
+            rows = journal.resolve(stored, finder.catalog, stamp)
+        else:
+            export = for_profile(read_export(history_file), profile)
+            viewings, ratings = export.viewings, export.ratings
+            titles = [v.title for v in viewings] + [r.title for r in ratings]
+            rows = journal.match_rows(titles, finder.catalog)
+        splits = [evaluation.history_split(viewings, ratings, rows)]
+    report = evaluation.evaluate_splits(
+        splits, finder.catalog, finder.matrix, settings.half_life_days, k, popularity
     )
-    render.taste_report(report, as_json)
+    searched = (
+        evaluation.evaluate_query_taste(
+            finder, splits, settings.half_life_days, settings.taste_weight
+        )
+        if queries
+        else None
+    )
+    render.taste_report(report, searched, as_json)
 
 
 @eval_app.command("coverage")

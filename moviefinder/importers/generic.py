@@ -27,7 +27,7 @@ from moviefinder.importers import (
 )
 
 REQUIRED: Final = ("id", "title", "type")
-_INTS: Final = frozenset({"year", "runtime", "seasons", "tmdb_id", "imdb_votes"})
+_INTS: Final = frozenset({"year", "runtime", "seasons", "tmdb_id", "imdb_votes", "tmdb_votes"})
 _FLOATS: Final = frozenset({"imdb_score", "tmdb_score", "tmdb_popularity"})
 #: Hours viewed come from Netflix's engagement reports (`catalog evidence` reads those), not
 #: from a catalogue file: those columns are ignored like any other unknown one.

@@ -72,6 +72,7 @@ def read_tmdb5000(path: Path, descriptions: bool = False) -> Imported:
                 tmdb_id=int(tmdb_id),
                 tmdb_score=number(row["vote_average"]),
                 tmdb_popularity=number(row["popularity"]),
+                tmdb_votes=whole(row["vote_count"]),
             )
         )
     return Imported(tuple(titles), tuple(lines), tuple(skipped))

@@ -381,6 +381,7 @@ def title_from_details(kind: TitleType, data: Mapping[str, Any]) -> Title:
         tmdb_id=tmdb_id,
         tmdb_score=_score(data),
         tmdb_popularity=_number(data.get("popularity")),
+        tmdb_votes=_int(data.get("vote_count")),
     )
 
 
