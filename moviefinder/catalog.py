@@ -164,6 +164,8 @@ class Catalog:
     #: Which titles hold which word (:mod:`moviefinder.words`); built from the titles when
     #: not given.
     words: WordIndex | None = None
+    #: :attr:`popularity`, when a store keeps it; worked out from the titles when not given.
+    popular: np.ndarray | None = None
 
     @cached_property
     def word_index(self) -> WordIndex:
@@ -215,6 +217,8 @@ class Catalog:
         """How widely each title is watched, log-scaled (0: unknown): hours viewed on Netflix
         over every reported half-year where the catalogue has them (the default one), else
         IMDb or TMDB votes."""
+        if self.popular is not None:
+            return self.popular
         if any(self.columns["netflix_hours"]):
             counts = [sum(hours or ()) for hours in self.columns["netflix_hours"]]
         else:

@@ -10,7 +10,7 @@ import numpy as np
 
 from moviefinder import rank
 from moviefinder.availability import Availability, RegionView
-from moviefinder.catalog import Catalog, Title, franchise_key
+from moviefinder.catalog import Catalog, Title, franchise_key, normalise_title
 from moviefinder.embed import Encoder, encode_batched
 from moviefinder.errors import QueryError
 from moviefinder.explain import Explanation, explain_match, taste_neighbours
@@ -286,7 +286,9 @@ class Finder:
         titles = self.catalog.columns["title"]
         keys = [franchise_key(titles[int(row)]) for row in pool]
         groups = np.unique(np.array(keys, dtype=object), return_inverse=True)[1]
-        rows = rank.diversify(pool, scores, self.matrix, groups, options.limit, options.diversity)
+        names = [titles[int(row)] for row in pool]
+        leads = _franchise_leads(pool, keys, names, scores, scored.words)
+        rows = rank.diversify(pool, leads, self.matrix, groups, options.limit, options.diversity)
         matches = []
         for position, row in enumerate(rows, start=1):
             title = self.catalog.title(int(row))
@@ -309,3 +311,25 @@ class Finder:
                 )
             )
         return matches
+
+
+def _franchise_leads(
+    pool: np.ndarray,
+    keys: Sequence[str],
+    names: Sequence[str],
+    scores: np.ndarray,
+    words: np.ndarray,
+) -> np.ndarray:
+    """SCORES as diversification weighs the POOL (best first; KEYS its franchises, NAMES its
+    titles): a franchise's own title ("Squid Game") that holds as much of the query's wording
+    as the franchise's best-scoring title ("Squid Game: Making Season 2") takes its place — a
+    special, sequel or spin-off leads only when the query names more of it. The scores shown
+    stay true."""
+    best: dict[str, int] = {}
+    leads = scores
+    for row, key, name in zip(pool, keys, names, strict=True):
+        top = best.setdefault(key, int(row))
+        if top != row and normalise_title(name) == key and words[row] >= words[top] - 1e-6:
+            leads = scores.copy() if leads is scores else leads
+            leads[row] = scores[top] + 1e-6
+    return leads

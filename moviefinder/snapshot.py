@@ -39,6 +39,8 @@ MATRIX_FILE: Final = "matrix.npy"
 #: The word index (:class:`words.WordIndex`): its keys, spans and postings.
 WORD_FILES: Final = ("words_keys.npy", "words_spans.npy", "words_rows.npy")
 ROWS_FILE: Final = "rows.jsonl"
+#: :attr:`Catalog.popularity`, which taste needs on every search with a history.
+POPULARITY_FILE: Final = "popularity.npy"
 OFFSETS_FILE: Final = "rows.npy"
 COLUMNS_DIR: Final = "columns"
 STAMP_FILE: Final = "stamp.json"
@@ -58,6 +60,7 @@ FILES: Final = (
     MATRIX_FILE,
     OFFSETS_FILE,
     ROWS_FILE,
+    POPULARITY_FILE,
     *WORD_FILES,
     *(_column_file(f) for f in FIELD_NAMES),
 )
@@ -214,7 +217,12 @@ def _open(name: str, folder: Path, stamp: _Stamp) -> tuple[Catalog, np.ndarray]:
     stamp.check_crc(folder, ROWS_FILE, rows)
     if offsets.shape != (stamp.rows + 1,) or int(offsets[-1]) != len(rows):
         raise Damaged(folder / OFFSETS_FILE, "does not match rows.jsonl")
-    catalog = Catalog(name, _Columns(folder, stamp), _Rows(folder, offsets), _words(folder, stamp))
+    popular = np.load(folder / POPULARITY_FILE, mmap_mode="r")
+    stamp.check_crc(folder, POPULARITY_FILE, popular)
+    if popular.shape != (stamp.rows,):
+        raise Damaged(folder / POPULARITY_FILE, f"shape {popular.shape}")
+    columns, rows_of = _Columns(folder, stamp), _Rows(folder, offsets)
+    catalog = Catalog(name, columns, rows_of, _words(folder, stamp), np.asarray(popular))
     return catalog, matrix
 
 
@@ -260,6 +268,8 @@ def save(catalog: Catalog, matrix: np.ndarray, sources: tuple[Path, Path], model
         files: dict[str, list[int]] = {}
         np.save(staging / MATRIX_FILE, data)
         files[MATRIX_FILE] = [0, _crc(data)]
+        np.save(staging / POPULARITY_FILE, catalog.popularity)
+        files[POPULARITY_FILE] = [0, _crc(catalog.popularity)]
         index = WordIndex.of_catalog(catalog)
         for file, array in zip(WORD_FILES, (index.keys, index.spans, index.rows), strict=True):
             np.save(staging / file, array)

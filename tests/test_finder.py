@@ -102,3 +102,25 @@ def test_words_count_for_hidden_titles_too_and_not_for_similar(finder: Finder) -
     assert answer.hidden[0].reason == "filtered out by: only movie"
     assert answer.hidden[0].flag == "dropping the option"
     assert all(m.word_score == 0.0 for m in finder.similar(0, View(limit=3)).matches)
+
+
+def test_a_franchise_is_shown_by_its_own_title_unless_the_query_names_more() -> None:
+    """One title per franchise is shown: the franchise's own title when it holds as much of
+    the query's wording as the best-scoring one (a making-of special that the model happens
+    to score higher does not stand in for the show)."""
+    show = Title(
+        id="s:1",
+        title="Squid Game",
+        type="series",
+        year=2021,
+        synopsis="Hundreds of people in debt play deadly children's games for a cash prize "
+        "on a hidden island, watched by masked guards and rich spectators.",
+    )
+    special = Title(id="s:2", title="Squid Game: Making Season 2", type="series", year=2024)
+    other = Title(id="s:3", title="Kitchen Battle", type="series", year=2020)
+    catalog = Catalog.of("c", [show, special, other])
+    finder = Finder(catalog, refresh(catalog, FakeEncoder(), None)[0].matrix, FakeEncoder())
+    scores = finder.query_scores(["squid game"])[0]
+    assert scores[1] > scores[0]  # the model alone prefers the special
+    assert [m.title.id for m in finder.ask("squid game").matches][:2] == ["s:1", "s:3"]
+    assert finder.ask("squid game making").matches[0].title.id == "s:2"
