@@ -65,6 +65,21 @@ class Title:
     #: How many TMDB users voted on it (a catalogue imported from TMDB has no hours viewed).
     tmdb_votes: int | None = None
 
+    def wording(self) -> str:
+        """The words a query's own wording is matched against (:mod:`moviefinder.words`): its
+        names, keywords, key phrases, people and synopsis."""
+        return " ".join(
+            (
+                self.title,
+                *self.alt_titles,
+                *self.keywords,
+                *self.key_phrases,
+                *self.directors,
+                *self.cast,
+                self.synopsis,
+            )
+        )
+
     def latest_hours(self) -> tuple[str, int] | None:
         """The latest half-year with hours viewed, and the hours: ("2025H1", 312_000_000)."""
         if not self.netflix_periods:
@@ -173,7 +188,9 @@ class Catalog:
         titles ~0.7 s, so the query-path copy keeps one)."""
         from moviefinder.words import WordIndex
 
-        return self.words if self.words is not None else WordIndex.of_catalog(self)
+        if self.words is not None:
+            return self.words
+        return WordIndex.of(self.title(row).wording() for row in range(len(self)))
 
     @classmethod
     def of(cls, name: str, titles: Iterable[Title]) -> Catalog:

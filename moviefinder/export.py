@@ -25,7 +25,6 @@ import warnings
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -34,12 +33,18 @@ import numpy as np
 from moviefinder import paths
 from moviefinder.errors import ModelError
 from moviefinder.files import replace_dir, staging_dir
+from moviefinder.session import (
+    MODEL_FILE,
+    TOKENIZER_FILE,
+    Export,
+    offline_quietly,
+    onnxruntime,
+    vectors,
+)
 
-MODEL_FILE: Final = "model.onnx"
 #: Held (in the data directory) by the one process making an export.
 EXPORT_LOCK: Final = ".export.lock"
 WEIGHTS_FILE: Final = "model.weights"
-TOKENIZER_FILE: Final = "tokenizer.json"
 MANIFEST_FILE: Final = "manifest.json"
 MANIFEST_VERSION: Final = 3
 #: The files of an export besides the manifest; the manifest records their sizes.
@@ -57,24 +62,6 @@ PROBE_TEXTS: Final = (
     "Ωμέγα — naïve café, 1990s!!! ???",
     "The Last Kingdom (2015 series). Genres: drama, war. " + "Saxons and Danes fight. " * 80,
 )
-
-
-@dataclass(frozen=True)
-class Export:
-    """A usable export: where its files are and the model geometry the encoder needs."""
-
-    folder: Path
-    model_id: str
-    dim: int
-    max_tokens: int
-
-    @property
-    def model_file(self) -> Path:
-        return self.folder / MODEL_FILE
-
-    @property
-    def tokenizer_file(self) -> Path:
-        return self.folder / TOKENIZER_FILE
 
 
 def export_dir(model_id: str) -> Path:
@@ -152,8 +139,6 @@ def check_export(folder: Path, source: Path | None) -> tuple[bool, str]:
     model it was made from, if still installed: an export of an older SOURCE is whole but
     stale (it is made again on next use).
     """
-    from moviefinder.embed import OnnxEncoder
-
     manifest = _read_manifest(folder)
     if manifest is None:
         return False, f"{folder / MANIFEST_FILE} is missing or unreadable"
@@ -183,9 +168,7 @@ def check_export(folder: Path, source: Path | None) -> tuple[bool, str]:
         return False, f"{folder / MANIFEST_FILE} is damaged (no probe vectors)"
     model_id = str(manifest.get("model"))
     try:
-        got = OnnxEncoder(model_id, export=Export(folder, model_id, *geometry)).encode(
-            list(PROBE_TEXTS)
-        )
+        got = vectors(Export(folder, model_id, *geometry), PROBE_TEXTS)
     except ModelError as exc:
         return False, str(exc)
     worst = float(np.min(np.sum(reference * got, axis=1)))
@@ -236,8 +219,6 @@ def export_model(model_id: str, source: Path) -> Export:
     Raises:
         ModelError: the export fails or its vectors differ from the reference encoder.
     """
-    from moviefinder.embed import OnnxEncoder, offline_quietly
-
     # First the folder: a data directory that cannot be written fails at once, not after the
     # seconds torch takes to load.
     target = export_dir(model_id)
@@ -289,7 +270,7 @@ def export_model(model_id: str, source: Path) -> Export:
         expected = np.asarray(
             reference.encode(list(PROBE_TEXTS), normalize_embeddings=True), dtype=np.float32
         )
-        got = OnnxEncoder(model_id, export=candidate).encode(list(PROBE_TEXTS))
+        got = vectors(candidate, PROBE_TEXTS)
         worst = float(np.min(np.sum(expected * got, axis=1)))
         if worst < PARITY_FLOOR:
             raise ModelError(
@@ -337,8 +318,6 @@ def _optimise(raw: Path, out: Path) -> None:
     Each query process then skips the fusing, and onnxruntime maps the weights file instead
     of parsing 90 MB of protobuf: opening a session drops from ~0.17 s to ~0.03 s.
     """
-    from moviefinder.embed import onnxruntime
-
     ort = onnxruntime()
 
     options = ort.SessionOptions()

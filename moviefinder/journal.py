@@ -383,7 +383,8 @@ def digest(
     stored = load_journal() if stored is None else stored
     if not stored.viewings and not stored.ratings:
         return None
-    made = digests.make(stored, resolve(stored, catalog, key["catalog"], progress, matcher))
+    rows = resolve(stored, catalog, key["catalog"], progress, matcher)
+    made = digests.make(stored.viewings, stored.ratings, rows)
     digests.write(key, made)
     return made
 

@@ -270,7 +270,7 @@ def save(catalog: Catalog, matrix: np.ndarray, sources: tuple[Path, Path], model
         files[MATRIX_FILE] = [0, _crc(data)]
         np.save(staging / POPULARITY_FILE, catalog.popularity)
         files[POPULARITY_FILE] = [0, _crc(catalog.popularity)]
-        index = WordIndex.of_catalog(catalog)
+        index = catalog.word_index
         for file, array in zip(WORD_FILES, (index.keys, index.spans, index.rows), strict=True):
             np.save(staging / file, array)
             files[file] = [0, _crc(np.ascontiguousarray(array))]

@@ -17,12 +17,9 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from moviefinder.catalog import Catalog, Title
 
 _WORD: Final = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 # fmt: off
@@ -66,21 +63,6 @@ def stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") else word
 
 
-def title_stems(title: Title) -> set[str]:
-    """The stems a title holds in its names, keywords, key phrases, people and synopsis."""
-    text = " ".join(
-        (
-            title.title,
-            *title.alt_titles,
-            *title.keywords,
-            *title.key_phrases,
-            *title.directors,
-            *title.cast,
-        )
-    )
-    return {stem(w) for w in words_of(f"{text} {title.synopsis}")}
-
-
 def key(word: str) -> int:
     """A word's 64-bit FNV-1a hash: stable across processes, unlike ``hash()``."""
     value = _FNV_OFFSET
@@ -100,13 +82,14 @@ class WordIndex:
     size: int
 
     @classmethod
-    def of(cls, titles: Iterable[Title]) -> WordIndex:
-        """The index of TITLES, row i being the i-th title."""
+    def of(cls, texts: Iterable[str]) -> WordIndex:
+        """The index of TEXTS (each title's wording: :meth:`Title.wording`), row i being the
+        i-th text."""
         postings: dict[int, list[int]] = defaultdict(list)
         size = 0
-        for row, title in enumerate(titles):
+        for row, text in enumerate(texts):
             size = row + 1
-            for word in title_stems(title):
+            for word in {stem(w) for w in words_of(text)}:
                 postings[key(word)].append(row)
         keys = np.array(sorted(postings), dtype=np.uint64)
         lengths = np.array([len(postings[int(k)]) for k in keys], dtype=np.int64)
@@ -114,10 +97,6 @@ class WordIndex:
         spans = np.stack([ends - lengths, ends], axis=1) if len(keys) else np.zeros((0, 2))
         rows = [r for k in keys for r in postings[int(k)]]
         return cls(keys, spans.astype(np.int64), np.array(rows, dtype=np.int32), size)
-
-    @classmethod
-    def of_catalog(cls, catalog: Catalog) -> WordIndex:
-        return cls.of(catalog.title(row) for row in range(len(catalog)))
 
     def holders(self, word: str) -> np.ndarray:
         """The rows holding stem WORD (ascending; empty if none)."""
@@ -136,12 +115,8 @@ def word_scores(query: str, index: WordIndex) -> np.ndarray:
     n titles hold it, so a word few titles share counts for more than one many share, and a
     word none holds lowers every share alike.
 
-    >>> from moviefinder.catalog import Title
-    >>> index = WordIndex.of([
-    ...     Title(id="a", title="The Last Kingdom", type="series", keywords=("King Alfred",)),
-    ...     Title(id="b", title="Vikings: Valhalla", type="series", keywords=("King Canute",)),
-    ...     Title(id="c", title="Outlaw King", type="movie"),
-    ... ])
+    >>> index = WordIndex.of(["The Last Kingdom King Alfred", "Vikings: Valhalla King Canute",
+    ...                       "Outlaw King"])
     >>> [round(float(s), 2) for s in word_scores("King Alfred", index)]
     [1.0, 0.12, 0.12]
     """

@@ -398,16 +398,14 @@ def test_an_export_that_loads_but_gives_invalid_vectors(
 ) -> None:
     folder, source = fake_export
     handed = export.Export(folder, "some/model", 4, 16)
-    monkeypatch.setattr(
-        "moviefinder.embed._open_runtime", lambda e: (_Session(value), _Tokenizer())
-    )
+    monkeypatch.setattr("moviefinder.embed.open_session", lambda e: (_Session(value), _Tokenizer()))
     with pytest.raises(ModelError, match=r"gives invalid vectors .* `moviefinder doctor --fix`"):
         OnnxEncoder("some/model", export=handed).encode(["vikings"])
 
     # Its own export is made again, once, and the query answered from the new one.
     remade: list[str] = []
     runtimes = iter([(_Session(value), _Tokenizer()), (_Session(1.0), _Tokenizer())])
-    monkeypatch.setattr("moviefinder.embed._open_runtime", lambda e: next(runtimes))
+    monkeypatch.setattr("moviefinder.embed.open_session", lambda e: next(runtimes))
     monkeypatch.setattr("moviefinder.export.export_model", lambda m, s: remade.append(m) or handed)
     monkeypatch.setattr(OnnxEncoder, "_source", lambda self: source)
     vectors = OnnxEncoder("some/model").encode(["vikings"])

@@ -80,11 +80,11 @@ def test_word_scores_weigh_the_rare_query_words_over_every_title() -> None:
     alfred = Title(id="a", title="The Last Kingdom", type="series", keywords=("King Alfred",))
     canute = Title(id="b", title="Vikings: Valhalla", type="series", keywords=("King Canute",))
     outlaw = Title(id="c", title="Outlaw King", type="movie", synopsis="A Scottish king rebels.")
-    index = WordIndex.of([alfred, canute, outlaw])
+    index = WordIndex.of(t.wording() for t in (alfred, canute, outlaw))
     # "king" is held by all three (weight log(4/3.5)), "alfred" by one (log(4/1.5))
     assert word_scores("King Alfred", index).tolist() == pytest.approx([1.0, 0.12, 0.12], abs=0.005)
     assert word_scores("the and of", index).tolist() == [0.0, 0.0, 0.0]  # stopwords only
-    assert word_scores("Alfred fights", WordIndex.of([canute])).tolist() == [0.0]
+    assert word_scores("Alfred fights", WordIndex.of([canute.wording()])).tolist() == [0.0]
     assert index.holders("viking").tolist() == [1] and index.holders("nobody").tolist() == []
     assert key("alfred") == key("alfred") != key("alfrea")  # stable, not Python's hash()
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from moviefinder.catalog import LIST_FIELDS, TITLE_TYPES, Title
-from moviefinder.importers import (
+from moviefinder.importers.source import (
     MAX_WHOLE,
     Imported,
     check_file,

@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import Final
 
 from moviefinder.catalog import Title
-from moviefinder.importers import Imported, genre_name, number, read_csv_rows, storable, whole
+from moviefinder.importers.source import (
+    Imported,
+    genre_name,
+    number,
+    read_csv_rows,
+    storable,
+    whole,
+)
 
 PREFIX: Final = "jw:"
 COLUMNS: Final = {

@@ -8,7 +8,7 @@ from typing import Final
 
 from moviefinder.catalog import Title
 from moviefinder.countries import country_code
-from moviefinder.importers import Imported, read_csv_rows, whole
+from moviefinder.importers.source import Imported, read_csv_rows, whole
 
 PREFIX: Final = "nft:"
 COLUMNS: Final = {

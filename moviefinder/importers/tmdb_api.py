@@ -21,7 +21,7 @@ from typing import Any, Final, NamedTuple
 from moviefinder.catalog import TITLE_TYPES, Title, TitleType
 from moviefinder.config import TMDB_URL
 from moviefinder.errors import ServiceError
-from moviefinder.importers import genre_name
+from moviefinder.importers.source import genre_name
 
 DEFAULT_BASE_URL: Final = TMDB_URL
 #: TMDB watch-provider ids: Netflix, Netflix basic with Ads, Netflix Kids.
