@@ -91,25 +91,6 @@ def read_notes(path: Path) -> list[Note]:
     return notes
 
 
-def write_notes(notes: Iterable[Note], path: Path) -> None:
-    """Write notes sorted by id, one per line, so diffs stay reviewable."""
-    lines = [
-        json.dumps(
-            {
-                "id": n.id,
-                "title": n.title,
-                "synopsis": n.synopsis,
-                "keywords": list(n.keywords),
-                "alt_titles": list(n.alt_titles),
-                "netflix_original": n.netflix_original,
-            },
-            ensure_ascii=False,
-        )
-        for n in sorted(notes, key=lambda n: n.id)
-    ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
 def _year_fits(primary: Title, other: Title) -> bool:
     if primary.year is None or other.year is None:
         return False

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Final
 
 from moviefinder import files, paths
+from moviefinder.embed import PACKAGED_MODEL
 from moviefinder.errors import ConfigError
 
-DEFAULT_MODEL: Final = "sentence-transformers/all-MiniLM-L6-v2"
+DEFAULT_MODEL: Final = PACKAGED_MODEL
 DEFAULT_REGION: Final = "NL"
 DEFAULT_TASTE_WEIGHT: Final = 0.3
 ENCODERS: Final = ("auto", "onnx", "sentence-transformers")

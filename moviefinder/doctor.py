@@ -184,7 +184,7 @@ def _shipped_restored(subject: str, problem: str, name: str, fix: bool) -> Check
 def _cache_checks(fix: bool) -> Iterator[Check]:
     from moviefinder import snapshot
 
-    root = paths.data_dir() / "cache"
+    root = paths.caches_dir()
     folders = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
     for folder in folders:
         if folder.name.startswith("."):
@@ -210,7 +210,7 @@ def _export_checks(settings: Settings, fix: bool) -> Iterator[Check]:
     from moviefinder import export
     from moviefinder.embed import PACKAGED_MODEL
 
-    root = paths.data_dir() / "models"
+    root = paths.models_dir()
     folders = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
     seen = False
     for folder in folders:
@@ -246,7 +246,7 @@ def _source_of(folder: Path) -> Path | None:
 def _history_checks(fix: bool) -> Iterator[Check]:
     from moviefinder import journal
 
-    folder = journal.journal_dir()
+    folder = paths.history_dir()
     files: tuple[tuple[str, Callable[[Path], str]], ...] = (
         (journal.VIEWINGS_FILE, lambda p: f"{len(journal.read_viewings(p)):,} viewings"),
         (journal.RATINGS_FILE, lambda p: f"{len(journal.read_ratings(p)):,} ratings"),

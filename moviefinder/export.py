@@ -65,7 +65,7 @@ PROBE_TEXTS: Final = (
 
 
 def export_dir(model_id: str) -> Path:
-    return paths.data_dir() / "models" / model_id.replace("/", "--")
+    return paths.models_dir() / model_id.replace("/", "--")
 
 
 def source_fingerprint(source: Path) -> dict[str, object]:

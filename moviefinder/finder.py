@@ -15,6 +15,7 @@ from moviefinder.embed import Encoder, encode_batched
 from moviefinder.errors import QueryError
 from moviefinder.explain import Explanation, explain_match, taste_neighbours
 from moviefinder.query import Filters, Hints
+from moviefinder.rank import ScoreParts
 from moviefinder.taste import Taste
 from moviefinder.words import word_scores
 
@@ -62,20 +63,32 @@ class Match:
 
     rank: int
     title: Title
-    score: float
-    query_score: float
-    taste_score: float | None
+    #: Its score, part by part (:class:`rank.ScoreParts`).
+    parts: ScoreParts
     why: Explanation
     watched: bool = False
     availability: Availability | None = None
     liked: tuple[tuple[str, float], ...] = ()
     disliked: tuple[tuple[str, float], ...] = ()
-    #: What the query's own words added to the query score (:func:`words.word_scores`).
-    word_score: float = 0.0
     #: The title's row in the catalogue.
     row: int = -1
-    #: The popularity prior's part of the taste score.
-    prior_score: float | None = None
+
+    @property
+    def score(self) -> float:
+        return self.parts.total
+
+    @property
+    def query_score(self) -> float:
+        return self.parts.query
+
+    @property
+    def word_score(self) -> float:
+        """What the query's own words added to the query score (:func:`words.word_scores`)."""
+        return self.parts.words
+
+    @property
+    def taste_score(self) -> float | None:
+        return self.parts.taste
 
 
 @dataclass(frozen=True)
@@ -107,6 +120,8 @@ class Scored:
     shown: np.ndarray | None
     #: The titles that only the user's own exclusions hide (watched, the source title).
     open: np.ndarray | None = None
+    #: What a long description's hints added to each title (None: no hints).
+    hints: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -169,7 +184,11 @@ class Finder:
         words = np.zeros(len(query_scores), dtype=np.float32)
         if query is not None:
             words += WORD_WEIGHT * word_scores(query, self.catalog.word_index)
-        return Scored(self._blended(query_scores + words, view), words, shown, open_)
+        scores = rank.blend(query_scores + words, self.taste, view.taste_weight)
+        hints = None if view.hints is None else view.hints.boost(self.catalog)
+        if hints is not None:
+            scores = scores + hints
+        return Scored(scores, words, shown, open_, hints)
 
     def standing(
         self, row: int, query: str, view: View = DEFAULT_VIEW
@@ -248,11 +267,6 @@ class Finder:
             tuple((str(name[r]), s) for r, s in disliked),
         )
 
-    def _blended(self, query_scores: np.ndarray, options: View) -> np.ndarray:
-        scores = rank.blend(query_scores, self.taste, options.taste_weight)
-        boost = None if options.hints is None else options.hints.boost(self.catalog)
-        return scores if boost is None else scores + boost
-
     def _mask(self, options: View, size: int, exclude: Sequence[int]) -> np.ndarray | None:
         mask = None if options.filters is None else options.filters.mask(self.catalog)
         hidden = list(exclude) + ([] if options.include_watched else list(self.watched))
@@ -293,21 +307,25 @@ class Finder:
         for position, row in enumerate(rows, start=1):
             title = self.catalog.title(int(row))
             liked, disliked = self._neighbours(int(row))
+            parts = ScoreParts(
+                query=float(query_scores[row]),
+                words=float(scored.words[row]),
+                taste=None if self.taste is None else float(self.taste[row]),
+                weight=options.taste_weight if self.taste is not None else 0.0,
+                prior=None if self.prior is None else float(self.prior[row]),
+                hints=0.0 if scored.hints is None else float(scored.hints[row]),
+            )
             matches.append(
                 Match(
                     rank=position,
                     title=title,
-                    score=float(scores[row]),
-                    query_score=float(query_scores[row]),
-                    taste_score=None if self.taste is None else float(self.taste[row]),
+                    parts=parts,
                     why=explain_match(query, title),
                     watched=int(row) in self.watched,
                     availability=None if options.region is None else options.region.best(int(row)),
                     liked=liked,
                     disliked=disliked,
-                    word_score=float(scored.words[row]),
                     row=int(row),
-                    prior_score=None if self.prior is None else float(self.prior[row]),
                 )
             )
         return matches

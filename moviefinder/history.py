@@ -15,7 +15,7 @@ import re
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import pairwise
@@ -535,8 +535,3 @@ def for_profile(history: HistoryFile, profile: str | None) -> HistoryFile:
         history.full,
         history.bad,  # by line in the file, whichever profile they are of
     )
-
-
-def distinct_titles(viewings: Iterable[Viewing]) -> Counter[str]:
-    """How often each show (a series' episodes count towards the series) was watched."""
-    return Counter(split_title(v.title).show for v in viewings)

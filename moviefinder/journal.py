@@ -80,10 +80,6 @@ FEW_MATCH_SHARE: Final = 0.05
 FEW_MATCH_CATALOG: Final = 1_000
 
 
-def journal_dir() -> Path:
-    return paths.history_dir()
-
-
 #: How to get past a damaged history file: the export can always be imported again.
 HISTORY_REMEDY: Final = (
     "move it aside and run `moviefinder import-history <your Netflix export> --replace`"
@@ -97,7 +93,7 @@ def load_journal() -> Journal:
     Raises:
         InputError: a stored file is damaged (it names the file, the line and the way out).
     """
-    folder = journal_dir()
+    folder = paths.history_dir()
     settle(folder)
     return Journal(
         read_viewings(folder / VIEWINGS_FILE),
@@ -230,7 +226,7 @@ def save_journal(journal: Journal, progress: Progress | None = None) -> None:
         }
         for r in journal.ratings
     )
-    with replace_together(journal_dir()) as new:
+    with replace_together(paths.history_dir()) as new:
         _write_lines(new(VIEWINGS_FILE), viewings, len(journal.viewings), progress)
         _write_lines(new(RATINGS_FILE), ratings, len(journal.ratings))
         with atomic_file(new(LINKS_FILE)) as handle:
@@ -318,8 +314,8 @@ def import_history(
             ),
         )
     if replace:  # what is replaced may be damaged: only the links made by hand are kept
-        settle(journal_dir())
-        stored = Journal(links=read_links(journal_dir() / LINKS_FILE))
+        settle(paths.history_dir())
+        stored = Journal(links=read_links(paths.history_dir() / LINKS_FILE))
     else:
         stored = load_journal()
     journal, added = merge(stored, export, replace)
@@ -374,7 +370,7 @@ def digest(
     Raises:
         InputError: the history has to be read and a stored file is damaged.
     """
-    if not journal_dir().is_dir():
+    if not paths.history_dir().is_dir():
         return None
     key = digests.key(catalog.name)
     found = digests.read(key, len(catalog))
@@ -430,7 +426,7 @@ def resolve(
     Matching a long history takes a second, so the result is kept in ``matches.json`` for the
     catalogue version STAMP and the current links, and only new titles are matched again.
     """
-    path = journal_dir() / MATCHES_FILE
+    path = paths.history_dir() / MATCHES_FILE
     titles = {v.title for v in journal.viewings} | {r.title for r in journal.ratings}
     ids: dict[str, str | None] = {}
     try:

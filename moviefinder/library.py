@@ -249,7 +249,7 @@ def _check_name(name: str) -> None:
 
 def catalog_names() -> list[str]:
     """The default catalogue, then every imported one, by name."""
-    root = paths.data_dir() / "catalogs"
+    root = paths.catalogs_dir()
     found = root.glob(f"*/{paths.TITLES_FILE}") if root.is_dir() else ()
     # Valid names only: not a folder that a killed `catalog remove` left to be swept.
     own = sorted(p.parent.name for p in found if _NAME.fullmatch(p.parent.name))

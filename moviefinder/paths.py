@@ -76,6 +76,21 @@ def catalog_stamp(name: str) -> str:
     return f"{name}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
+def catalogs_dir() -> Path:
+    """The user's catalogues, a folder each."""
+    return data_dir() / "catalogs"
+
+
 def catalog_dir(name: str = DEFAULT_CATALOG) -> Path:
     """The user's own folder for catalogue NAME (built embeddings, later imported titles)."""
-    return data_dir() / "catalogs" / name
+    return catalogs_dir() / name
+
+
+def caches_dir() -> Path:
+    """The query-path copies of the catalogues (:mod:`moviefinder.snapshot`), a folder each."""
+    return data_dir() / "cache"
+
+
+def models_dir() -> Path:
+    """The ONNX exports of the models (:mod:`moviefinder.export`), a folder each."""
+    return data_dir() / "models"

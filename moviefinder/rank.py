@@ -2,7 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+
+
+@dataclass(frozen=True)
+class ScoreParts:
+    """What one title's score is made of: score = (1 − w)·(query + words) + w·taste + hints,
+    or query + words + hints without a taste. The one statement of the formula that results
+    carry and renderers print (:func:`blend` computes it for every title at once)."""
+
+    query: float
+    words: float
+    taste: float | None = None
+    #: w, the taste weight (0 without a taste).
+    weight: float = 0.0
+    #: The popularity prior's share of the taste score (:func:`taste.prior_scores`).
+    prior: float | None = None
+    #: What a long description's hints added or took.
+    hints: float = 0.0
+
+    @property
+    def total(self) -> float:
+        matched = self.query + self.words
+        if self.taste is None or self.weight == 0.0:
+            return matched + self.hints
+        return (1.0 - self.weight) * matched + self.weight * self.taste + self.hints
 
 
 def cosine_scores(matrix: np.ndarray, vectors: np.ndarray) -> np.ndarray:

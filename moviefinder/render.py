@@ -92,24 +92,21 @@ def _short_why(match: Match) -> str:
     return "; ".join(parts)
 
 
-def _full_why(match: Match, taste_weight: float | None, region: RegionView | None) -> None:
-    query = f"query {match.query_score:.3f} + words {match.word_score:.3f}"
-    if taste_weight is None or match.taste_score is None:
-        sum_, total = f"{match.score:.3f} = {query}", match.query_score + match.word_score
+def _full_why(match: Match, region: RegionView | None) -> None:
+    parts = match.parts
+    query = f"query {parts.query:.3f} + words {parts.words:.3f}"
+    if parts.taste is None or parts.weight == 0.0:
+        sum_ = f"{parts.total:.3f} = {query}"
     else:
         sum_ = (
-            f"{match.score:.3f} = {1 - taste_weight:.2f}·({query})"
-            f" + {taste_weight:.2f}·taste {match.taste_score:.3f}"
+            f"{parts.total:.3f} = {1 - parts.weight:.2f}·({query})"
+            f" + {parts.weight:.2f}·taste {parts.taste:.3f}"
         )
-        if match.prior_score is not None:
-            like = match.taste_score - match.prior_score
-            sum_ += (
-                f" (like what you watch {like:+.3f}, how widely watched {match.prior_score:+.3f})"
-            )
-        total = (1 - taste_weight) * (match.query_score + match.word_score)
-        total += taste_weight * match.taste_score
-    if abs(match.score - total) >= 0.0005:  # what the hints of a long query added or took
-        sum_ += f" {match.score - total:+.3f} hints"
+        if parts.prior is not None:
+            like, prior = parts.taste - parts.prior, parts.prior
+            sum_ += f" (like what you watch {like:+.3f}, how widely watched {prior:+.3f})"
+    if abs(parts.hints) >= 0.0005:  # what the hints of a long query added or took
+        sum_ += f" {parts.hints:+.3f} hints"
     _out.print(
         f"[bold]{match.rank}. {escape(shown(match.title.title))}[/] — score {sum_}", markup=True
     )
@@ -257,7 +254,7 @@ def matches(
     _out.print(table)
     if full:
         for m in results:
-            _full_why(m, taste_weight, region)
+            _full_why(m, region)
     if answer.hidden:
         _out.print(_hidden_line(answer.hidden), style="yellow")
     if taste_weight is None:

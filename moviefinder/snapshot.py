@@ -48,7 +48,7 @@ _T = TypeVar("_T")
 
 
 def snapshot_dir(name: str) -> Path:
-    return paths.data_dir() / "cache" / name
+    return paths.caches_dir() / name
 
 
 def _column_file(field: str) -> str:

@@ -255,7 +255,7 @@ def test_import_history_killed_at_every_step(
     assert run(["rate", "m:7", "love"]) == 0
     assert run(["history", "link", "Title 1", "m:11"]) == 0
     old = journal.load_journal()
-    before = read_bytes(journal.journal_dir())
+    before = read_bytes(paths.history_dir())
     argv = ["import-history", str(h2), "--replace"]  # new viewings, ratings dropped: 2 files
 
     killed = kill_at(mine, tmp_path, argv, replaces, ".commit.", MOVIEFINDER_CATALOG="mine")
@@ -269,7 +269,7 @@ def test_import_history_killed_at_every_step(
         at(case.home, monkeypatch)
         assert journal.load_journal() == (new if case.committed else old), case.point
         if not case.committed:
-            assert read_bytes(journal.journal_dir()) == before, case.point
+            assert read_bytes(paths.history_dir()) == before, case.point
         assert run(["history"]) == 0
         assert run(argv) == 0, case.point
         assert journal.load_journal() == new

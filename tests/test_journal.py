@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from moviefinder import journal
+from moviefinder import journal, paths
 from moviefinder.catalog import Catalog, Title
 from moviefinder.cli import run
 from moviefinder.errors import CatalogError, InputError
@@ -107,7 +107,7 @@ def test_links_win_and_survive_replace(home: Path, tmp_path: Path, catalog: Cata
 def test_damaged_store_is_a_clear_error_that_replace_gets_past(
     home: Path, tmp_path: Path, catalog: Catalog
 ) -> None:
-    folder = journal.journal_dir()
+    folder = paths.history_dir()
     folder.mkdir(parents=True)
     viewings = folder / journal.VIEWINGS_FILE
     viewings.write_text('{"title": "Heat", "when": "2023-01-01T00:00:00"}\n{"title": "x"}\n')

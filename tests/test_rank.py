@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -95,3 +96,20 @@ def test_diversify_trades_relevance_for_variety() -> None:
     rows, groups = np.array([0, 1, 2]), np.array([0, 1, 2])
     assert rank.diversify(rows, scores, matrix, groups, 2, 1.0).tolist() == [0, 1]
     assert rank.diversify(rows, scores, matrix, groups, 2, 0.7).tolist() == [0, 2]
+
+
+def test_score_parts_state_the_formula_that_blend_computes() -> None:
+    """A result's parts add up to the score ranking used: one formula, two forms."""
+    from moviefinder.rank import ScoreParts, blend
+
+    rng = np.random.default_rng(3)
+    query, taste, hints = rng.normal(size=(3, 50)).astype(np.float32)
+    for weight in (0.0, 0.3, 1.0):
+        scores = blend(query, taste, weight) + hints
+        for row in range(50):
+            parts = ScoreParts(
+                float(query[row]), 0.0, float(taste[row]), weight, None, float(hints[row])
+            )
+            assert parts.total == pytest.approx(float(scores[row]), abs=1e-5)
+    no_taste = blend(query, None, 0.3)
+    assert ScoreParts(float(query[0]), 0.25).total == pytest.approx(float(no_taste[0]) + 0.25)

@@ -23,7 +23,6 @@ from moviefinder.config import TMDB_URL
 from moviefinder.errors import ServiceError
 from moviefinder.importers.source import genre_name
 
-DEFAULT_BASE_URL: Final = TMDB_URL
 #: TMDB watch-provider ids: Netflix, Netflix basic with Ads, Netflix Kids.
 NETFLIX_PROVIDERS: Final = (8, 1796, 175)
 PREFIX: Final = "tmdb:"
@@ -168,7 +167,7 @@ class TmdbClient:
         self,
         credentials: str,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str = TMDB_URL,
         timeout: float = DEFAULT_TIMEOUT,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
