@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
@@ -92,6 +92,50 @@ class Match:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """One reason a view hides titles: the MASK of those it lets through, the reason and the
+    flag that shows the others; OWN for the user's own exclusions (watched titles), which
+    naming what filters hid leaves out. A filter read out of the query text (LITERAL, its own
+    mask) is shown by --literal."""
+
+    mask: np.ndarray
+    why: str
+    flag: str
+    own: bool = False
+    literal: np.ndarray | None = None
+
+    def hides(self, row: int) -> bool:
+        return bool(self.why) and not self.mask[row]
+
+    def reason(self, row: int) -> tuple[str, str]:
+        if self.literal is not None and not self.literal[row]:
+            return self.why, "--literal"
+        return self.why, self.flag
+
+
+def _without(size: int, rows: Iterable[int]) -> np.ndarray:
+    """A mask of SIZE titles that lets through all but ROWS."""
+    mask = np.ones(size, dtype=bool)
+    mask[list(rows)] = False
+    return mask
+
+
+def _reasons(rules: Sequence[Rule], row: int) -> list[tuple[str, str]]:
+    """Each reason RULES hide ROW for, with the flag that shows it anyway."""
+    return [rule.reason(row) for rule in rules if rule.hides(row)]
+
+
+def _all(rules: Sequence[Rule]) -> np.ndarray | None:
+    """The titles every one of RULES lets through (None: no rule, every title)."""
+    if not rules:
+        return None
+    mask = rules[0].mask.copy()
+    for rule in rules[1:]:
+        mask &= rule.mask
+    return mask
+
+
+@dataclass(frozen=True)
 class Hidden:
     """A title that would be among the results but for a filter: why, and the flag that
     shows it."""
@@ -122,6 +166,8 @@ class Scored:
     open: np.ndarray | None = None
     #: What a long description's hints added to each title (None: no hints).
     hints: np.ndarray | None = None
+    #: What the view hides, and why (:meth:`Finder._rules`).
+    rules: tuple[Rule, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -179,8 +225,9 @@ class Finder:
         *words* is how much of QUERY's distinctive wording a title holds (weighted by
         :data:`WORD_WEIGHT`; :func:`words.word_scores`, over every title); QUERY None (a
         `similar` search) leaves words out."""
-        shown = self._mask(view, len(query_scores), exclude)
-        open_ = self._mask(replace(view, filters=None, region=None), len(query_scores), exclude)
+        rules = self._rules(view, len(query_scores), exclude)
+        shown = _all(rules)
+        open_ = _all([rule for rule in rules if rule.own])
         words = np.zeros(len(query_scores), dtype=np.float32)
         if query is not None:
             words += WORD_WEIGHT * word_scores(query, self.catalog.word_index)
@@ -188,7 +235,7 @@ class Finder:
         hints = None if view.hints is None else view.hints.boost(self.catalog)
         if hints is not None:
             scores = scores + hints
-        return Scored(scores, words, shown, open_, hints)
+        return Scored(scores, words, shown, open_, hints, tuple(rules))
 
     def standing(
         self, row: int, query: str, view: View = DEFAULT_VIEW
@@ -212,30 +259,29 @@ class Finder:
 
     def hidden_because(self, row: int, view: View = DEFAULT_VIEW) -> list[str]:
         """Why ROW would not be shown under VIEW (empty: it would be)."""
-        return [f"{reason} ({flag} shows it)" for reason, flag in self._why_hidden(row, view)]
+        rules = self._rules(view, len(self.catalog))
+        return [f"{why} ({flag} shows it)" for why, flag in _reasons(rules, row)]
 
-    def _why_hidden(self, row: int, view: View) -> list[tuple[str, str]]:
-        """Each reason ROW is hidden under VIEW, with the flag that shows it anyway."""
-        reasons = []
-        if row in self.watched and not view.include_watched:
-            reasons.append(("you have watched it", "--include-watched"))
+    def _rules(self, view: View, size: int, exclude: Sequence[int] = ()) -> list[Rule]:
+        """The one statement of what VIEW hides: each rule's mask of the titles it lets
+        through, why it hides the others and the flag that shows them — the user's own
+        exclusions (ROWS left out, watched titles) first, then the region and the filters."""
+        rules = []
+        if exclude:
+            rules.append(Rule(_without(size, exclude), "", "", own=True))
+        if self.watched and not view.include_watched:
+            watched = _without(size, self.watched)
+            rules.append(Rule(watched, "you have watched it", "--include-watched", own=True))
         region = view.region
-        if (
-            region is not None
-            and region.has_evidence
-            and not view.include_unknown
-            and row not in region.groups
-        ):
-            reasons.append(
-                (f"no evidence it is on Netflix in {region.region}", "--include-unknown")
-            )
-        if view.filters is not None:
-            mask = view.filters.mask(self.catalog)
-            if mask is not None and not mask[row]:
-                read = None if view.read_filters is None else view.read_filters.mask(self.catalog)
-                flag = "--literal" if read is not None and not read[row] else "dropping the option"
-                reasons.append((f"filtered out by: {', '.join(view.filters.describe())}", flag))
-        return reasons
+        if region is not None and region.has_evidence and not view.include_unknown:
+            why = f"no evidence it is on Netflix in {region.region}"
+            rules.append(Rule(region.known(size), why, "--include-unknown"))
+        mask = None if view.filters is None else view.filters.mask(self.catalog)
+        if view.filters is not None and mask is not None:
+            read = None if view.read_filters is None else view.read_filters.mask(self.catalog)
+            why = f"filtered out by: {', '.join(view.filters.describe())}"
+            rules.append(Rule(mask, why, "dropping the option", literal=read))
+        return rules
 
     def _hidden(self, scored: Scored, shown: Sequence[int], view: View) -> tuple[Hidden, ...]:
         """The titles that would be among the SHOWN results if VIEW's filters and region did not
@@ -248,7 +294,7 @@ class Finder:
         for row in rank.top_k(scored.scores, view.limit, hidden_mask):
             if scored.scores[row] <= floor:
                 break
-            reasons = self._why_hidden(int(row), view)
+            reasons = _reasons(scored.rules, int(row))
             if reasons:
                 title = self.catalog.title(int(row))
                 reason, flag = reasons[0]
@@ -266,19 +312,6 @@ class Finder:
             tuple((str(name[r]), s) for r, s in liked),
             tuple((str(name[r]), s) for r, s in disliked),
         )
-
-    def _mask(self, options: View, size: int, exclude: Sequence[int]) -> np.ndarray | None:
-        mask = None if options.filters is None else options.filters.mask(self.catalog)
-        hidden = list(exclude) + ([] if options.include_watched else list(self.watched))
-        if hidden:
-            visible = np.ones(size, dtype=bool)
-            visible[hidden] = False
-            mask = visible if mask is None else mask & visible
-        region = options.region
-        if region is not None and region.has_evidence and not options.include_unknown:
-            known = region.known(size)
-            mask = known if mask is None else mask & known
-        return mask
 
     def _ranked(
         self,

@@ -124,3 +124,30 @@ def test_a_franchise_is_shown_by_its_own_title_unless_the_query_names_more() -> 
     assert scores[1] > scores[0]  # the model alone prefers the special
     assert [m.title.id for m in finder.ask("squid game").matches][:2] == ["s:1", "s:3"]
     assert finder.ask("squid game making").matches[0].title.id == "s:2"
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        View(),
+        View(include_watched=True),
+        View(filters=Filters(kind="movie")),
+        View(filters=Filters(year_from=2000), read_filters=Filters(year_from=2000)),
+        View(filters=Filters(kind="series", year_to=2016), include_watched=True),
+    ],
+)
+def test_what_a_view_shows_and_why_it_hides_the_rest_agree(finder: Finder, view: View) -> None:
+    """One rule gives both the mask and the reasons: a title is shown exactly when no reason
+    hides it, and a reason names the flag that shows it."""
+    from dataclasses import replace
+
+    watching = replace(finder, watched=frozenset({1, 4}))
+    scored = watching.scored(watching.query_scores(["space"])[0], "space", view)
+    for row in range(len(finder.catalog)):
+        reasons = watching.hidden_because(row, view)
+        shown = True if scored.shown is None else bool(scored.shown[row])
+        assert shown == (not reasons), (row, reasons)
+        assert all(r.endswith(" shows it)") for r in reasons)
+    if view.read_filters is not None:  # read from the text: --literal shows it
+        old = [r for row in range(5) for r in watching.hidden_because(row, view) if "filtered" in r]
+        assert old and all("(--literal shows it)" in r for r in old)
