@@ -31,12 +31,12 @@ from moviefinder.cli.options import (
     finite,
     known_options,
     open_finder,
+    search_view,
     writing,
 )
 from moviefinder.cli.settings import config_app, warn_exposed_key
 from moviefinder.config import load_settings
 from moviefinder.errors import ExitStatus, MovieFinderError, os_problem
-from moviefinder.finder import View
 from moviefinder.query import Filters, decade_years, read_query
 
 app = typer.Typer(
@@ -108,7 +108,6 @@ def ask(
     """Find titles matching a description, blended with your taste once a history is imported."""
     settings = load_settings()
     finder, taste = open_finder(settings, catalog, query=True)
-    weight = settings.taste_weight if taste_weight is None else taste_weight
     if decade is not None:
         year_from, year_to = decade_years(decade)
     explicit = Filters(
@@ -125,30 +124,26 @@ def ask(
     )
     known_options(finder.catalog, explicit)
     parsed = read_query(query, literal)
-    filters = parsed.filters.overridden_by(explicit)
-    area = (
-        None
-        if any_region
-        else library.open_availability(finder.catalog, region or settings.region, finder.viewed)
-    )
-    view = View(
+    view = search_view(
+        settings,
+        finder,
+        taste,
+        region,
+        any_region,
+        parsed,
+        explicit,
+        taste_weight,
         limit=limit,
-        filters=filters,
-        read_filters=parsed.filters,
-        hints=parsed.hints,
-        taste_weight=weight if taste is not None else 0.0,
         include_watched=include_watched,
-        region=area,
         include_unknown=include_unknown,
-        diversity=settings.diversity,
     )
     render.matches(
         finder.ask(parsed.text, view),
         query,
         as_json,
-        weight if taste is not None else None,
+        view.taste_weight if taste is not None else None,
         parsed.filters.beyond(explicit),
-        area,
+        view.region,
         why,
         parsed,
         include_watched,
@@ -211,29 +206,25 @@ def similar(
 
     settings = load_settings()
     finder, taste = open_finder(settings, catalog)
-    weight = settings.taste_weight if taste is not None else None
     row = resolve_title(finder.catalog, title)
-    area = (
-        None
-        if any_region
-        else library.open_availability(finder.catalog, region or settings.region, finder.viewed)
-    )
-    view = View(
-        limit=limit,
+    view = search_view(
+        settings,
+        finder,
+        taste,
+        region,
+        any_region,
         filters=Filters(kind=None if kind is None else kind.value),
+        limit=limit,
         include_watched=include_watched,
-        region=area,
         include_unknown=include_unknown,
-        diversity=settings.diversity,
-        taste_weight=weight or 0.0,
     )
     results = finder.similar(row, view)
     render.matches(
         results,
         f"like {finder.catalog.title(row).title}",
         as_json,
-        weight,
-        region=area,
+        view.taste_weight if taste is not None else None,
+        region=view.region,
         include_watched=include_watched,
     )
 
@@ -256,15 +247,10 @@ def explain(
     settings = load_settings()
     finder, profile = open_finder(settings, catalog)
     row = resolve_title(finder.catalog, title)
-    area = library.open_availability(finder.catalog, region or settings.region, finder.viewed)
     parsed = read_query(query) if query else None
-    weight = settings.taste_weight if profile is not None else 0.0
-    view = View(
-        region=area,
-        taste_weight=weight,
-        filters=None if parsed is None else parsed.filters,
-        hints=None if parsed is None else parsed.hints,
-    )
+    view = search_view(settings, finder, profile, region, parsed=parsed)
+    area = view.region
+    assert area is not None  # explain always looks at a region
     render.explanation(
         finder.catalog.title(row),
         area,

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import math
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from moviefinder import library, render
 from moviefinder.config import Settings
 from moviefinder.errors import InputError
+from moviefinder.finder import Finder, View
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
     from moviefinder.catalog import Catalog
-    from moviefinder.finder import Finder
-    from moviefinder.query import Filters
+    from moviefinder.query import Filters, ParsedQuery
     from moviefinder.taste import Taste
 
 
@@ -94,6 +94,39 @@ def open_finder(
     except InputError as exc:  # a damaged stored history stops no search: taste waits for it
         render.warning(f"{exc} Searching without your taste and watched titles meanwhile.")
         return finder, None
+
+
+def search_view(
+    settings: Settings,
+    finder: Finder,
+    taste: Taste | None,
+    region: str | None = None,
+    any_region: bool = False,
+    parsed: ParsedQuery | None = None,
+    filters: Filters | None = None,
+    taste_weight: float | None = None,
+    **shown: Any,
+) -> View:
+    """The one place a search's options become a :class:`View` (ask, similar, explain): the
+    region's evidence unless ANY_REGION, the taste weight (the setting unless TASTE_WEIGHT;
+    0 without a taste), the filters (PARSED's from the query text, overridden by FILTERS)
+    and its hints; SHOWN passes limit, include_watched and include_unknown on."""
+    area = None
+    if not any_region:
+        area = library.open_availability(finder.catalog, region or settings.region, finder.viewed)
+    weight = settings.taste_weight if taste_weight is None else taste_weight
+    read = None if parsed is None else parsed.filters
+    if read is not None and filters is not None:
+        filters = read.overridden_by(filters)
+    return View(
+        filters=read if filters is None else filters,
+        read_filters=read,
+        hints=None if parsed is None else parsed.hints,
+        taste_weight=weight if taste is not None else 0.0,
+        region=area,
+        diversity=settings.diversity,
+        **shown,
+    )
 
 
 def known_options(catalog: Catalog, explicit: Filters) -> None:
