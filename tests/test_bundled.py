@@ -9,7 +9,7 @@ import re
 import pytest
 
 from moviefinder import paths, store
-from moviefinder.bundled import NOTES_FILE, read_notes
+from tools.build_catalog import NOTES_FILE, read_notes
 from moviefinder.catalog import Catalog, title_text
 from moviefinder.embed import PACKAGED_MODEL
 from tests.conftest import REPO, SHARED
@@ -40,7 +40,7 @@ def test_shipped_embeddings_match_shipped_titles(default: Catalog) -> None:
         for t, h in zip(default.titles, embeddings.hashes, strict=True)
         if store.content_hash(title_text(t)) != h
     ]
-    assert stale == [], "run `python -m moviefinder.bundled` to re-embed changed titles"
+    assert stale == [], "run `python tools/build_catalog.py` to re-embed changed titles"
 
 
 def test_notes_are_sorted_unique_and_name_their_titles(default: Catalog) -> None:
@@ -144,7 +144,7 @@ needs_lists = pytest.mark.skipif(
 
 
 def test_duplicates_fold_into_one_entry_keeping_every_name() -> None:
-    from moviefinder.bundled import fold_duplicates
+    from tools.build_catalog import fold_duplicates
     from moviefinder.catalog import Title
     from moviefinder.netflix_lists import Listing
 
@@ -175,7 +175,7 @@ def test_duplicates_fold_into_one_entry_keeping_every_name() -> None:
 
 
 def test_titles_the_lists_name_but_the_catalogue_lacks_are_added_with_their_facts() -> None:
-    from moviefinder.bundled import dated_by_tmdb, missing_titles
+    from tools.build_catalog import dated_by_tmdb, missing_titles
     from moviefinder.catalog import Title
     from moviefinder.netflix_lists import Listing
 
@@ -233,7 +233,7 @@ def test_at_least_6000_titles_carry_nl_evidence_with_source_and_date(default: Ca
 
 @needs_lists
 def test_every_listed_recent_title_is_in_the_catalogue_once(default: Catalog) -> None:
-    from moviefinder.bundled import DAILY_TOP10, ENGAGEMENT, NEW_SINCE, TMDB_FILE, dated_by_tmdb
+    from tools.build_catalog import DAILY_TOP10, ENGAGEMENT, NEW_SINCE, TMDB_FILE, dated_by_tmdb
     from moviefinder.importers.tmdb5000 import read_tmdb5000
     from moviefinder.listing_match import ListingMatcher
     from moviefinder.netflix_lists import read_daily_top10, read_engagement

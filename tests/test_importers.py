@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from moviefinder.bundled import merge
+from tools.build_catalog import merge
 from moviefinder.catalog import Title
 from moviefinder.errors import InputError
 from moviefinder.importers.justwatch import read_justwatch

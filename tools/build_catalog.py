@@ -5,7 +5,7 @@ synopsis, keywords, alternative titles and Netflix-original flag. Facts (title, 
 runtime, genres, countries, people, ids, scores) come from ``../shared/data/catalogs``;
 descriptions there are never read. Regenerate the runtime files with::
 
-    python -m moviefinder.bundled            # reads ../shared/data, writes data/*.parquet
+    python tools/build_catalog.py           # reads ../shared/data, writes data/*.parquet
 
 Only titles whose embedded text changed are re-embedded.
 """
