@@ -120,12 +120,12 @@ def _validated(values: dict[str, object]) -> Settings:
     if "model" in values:
         settings = replace(settings, model=str(values["model"]).strip() or DEFAULT_MODEL)
     if "encoder" in values:
-        engine = str(values["encoder"]).strip().lower()
-        if engine not in ENCODERS:
+        kind = str(values["encoder"]).strip().lower()
+        if kind not in ENCODERS:
             raise ConfigError(
                 f"encoder must be one of {', '.join(ENCODERS)}, not {values['encoder']!r}"
             )
-        settings = replace(settings, encoder=engine)
+        settings = replace(settings, encoder=kind)
     if "region" in values:
         region = str(values["region"]).strip().upper()
         if len(region) != 2 or not region.isalpha():

@@ -213,15 +213,15 @@ class OnnxEncoder:
 
 
 def load_encoder(
-    model_id: str, engine: str = "auto", on_export: Callable[[], None] | None = None
+    model_id: str, encoder_kind: str = "auto", on_export: Callable[[], None] | None = None
 ) -> Encoder:
     """The encoder for MODEL_ID; nothing heavy loads until the first encode.
 
-    ENGINE ``auto`` runs the packaged model on onnxruntime and any other model with
-    sentence-transformers; ``onnx`` or ``sentence-transformers`` force one. ON_EXPORT is
-    called before the ONNX export is made (once per install, ~15 s).
+    ENCODER_KIND (the ``encoder`` setting) ``auto`` runs the packaged model on onnxruntime and
+    any other model with sentence-transformers; ``onnx`` or ``sentence-transformers`` force
+    one. ON_EXPORT is called before the ONNX export is made (once per install, ~15 s).
     """
-    if engine == "onnx" or (engine == "auto" and model_id == PACKAGED_MODEL):
+    if encoder_kind == "onnx" or (encoder_kind == "auto" and model_id == PACKAGED_MODEL):
         return OnnxEncoder(model_id, on_export=on_export)
     return SentenceTransformerEncoder(model_id)
 

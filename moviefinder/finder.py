@@ -92,6 +92,16 @@ class Match:
 
 
 @dataclass(frozen=True)
+class Standing:
+    """One title's scores and rank for one query (:meth:`Finder.standing`)."""
+
+    query_score: float
+    word_score: float
+    score: float
+    rank: int
+
+
+@dataclass(frozen=True)
 class Rule:
     """One reason a view hides titles: the MASK of those it lets through, the reason and the
     flag that shows the others; OWN for the user's own exclusions (watched titles), which
@@ -237,11 +247,9 @@ class Finder:
             scores = scores + hints
         return Scored(scores, words, shown, open_, hints, tuple(rules))
 
-    def standing(
-        self, row: int, query: str, view: View = DEFAULT_VIEW
-    ) -> tuple[float, float, float, int]:
-        """ROW's query score, word score, score and rank for QUERY: among the titles VIEW would
-        show when ROW is one of them, else among all titles."""
+    def standing(self, row: int, query: str, view: View = DEFAULT_VIEW) -> Standing:
+        """Where ROW stands for QUERY: among the titles VIEW would show when ROW is one of
+        them, else among all titles."""
         query_scores = self.query_scores([query])[0]
         scored = self.scored(query_scores, query, view)
         if scored.shown is not None and not scored.shown[row]:  # hidden: among all titles
@@ -250,7 +258,7 @@ class Finder:
             )
             scored = self.scored(query_scores, query, everything)
         position = rank.rank_of(scored.scores, np.array([row]), scored.shown)
-        return (
+        return Standing(
             float(query_scores[row]),
             float(scored.words[row]),
             float(scored.scores[row]),
@@ -317,25 +325,25 @@ class Finder:
         self,
         query_scores: np.ndarray,
         query: str,
-        options: View,
+        view: View,
         exclude: Sequence[int],
         words: bool,
     ) -> Answer:
-        scored = self.scored(query_scores, query if words else None, options, exclude)
-        matches = self._matches(scored, query_scores, query, options)
-        return Answer(matches, self._hidden(scored, [m.row for m in matches], options))
+        scored = self.scored(query_scores, query if words else None, view, exclude)
+        matches = self._matches(scored, query_scores, query, view)
+        return Answer(matches, self._hidden(scored, [m.row for m in matches], view))
 
     def _matches(
-        self, scored: Scored, query_scores: np.ndarray, query: str, options: View
+        self, scored: Scored, query_scores: np.ndarray, query: str, view: View
     ) -> list[Match]:
         scores = scored.scores
-        pool = rank.top_k(scores, options.limit * POOL_FACTOR, scored.shown)
+        pool = rank.top_k(scores, view.limit * POOL_FACTOR, scored.shown)
         titles = self.catalog.columns["title"]
         keys = [franchise_key(titles[int(row)]) for row in pool]
         groups = np.unique(np.array(keys, dtype=object), return_inverse=True)[1]
         names = [titles[int(row)] for row in pool]
         leads = _franchise_leads(pool, keys, names, scores, scored.words)
-        rows = rank.diversify(pool, leads, self.matrix, groups, options.limit, options.diversity)
+        rows = rank.diversify(pool, leads, self.matrix, groups, view.limit, view.diversity)
         matches = []
         for position, row in enumerate(rows, start=1):
             title = self.catalog.title(int(row))
@@ -344,7 +352,7 @@ class Finder:
                 query=float(query_scores[row]),
                 words=float(scored.words[row]),
                 taste=None if self.taste is None else float(self.taste[row]),
-                weight=options.taste_weight if self.taste is not None else 0.0,
+                weight=view.taste_weight if self.taste is not None else 0.0,
                 prior=None if self.prior is None else float(self.prior[row]),
                 hints=0.0 if scored.hints is None else float(scored.hints[row]),
             )
@@ -355,7 +363,7 @@ class Finder:
                     parts=parts,
                     why=explain_match(query, title),
                     watched=int(row) in self.watched,
-                    availability=None if options.region is None else options.region.best(int(row)),
+                    availability=None if view.region is None else view.region.best(int(row)),
                     liked=liked,
                     disliked=disliked,
                     row=int(row),

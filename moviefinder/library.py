@@ -103,7 +103,7 @@ def _matrix_at(path: Path, catalog: Catalog, model: str, remedy: str) -> np.ndar
 def build(
     name: str,
     model: str,
-    engine: str = "auto",
+    encoder_kind: str = "auto",
     force: bool = False,
     progress: Progress | None = None,
 ) -> BuildReport:
@@ -117,7 +117,7 @@ def build(
     """
     from moviefinder import store  # pyarrow: kept off the query path, which uses the snapshot
 
-    embeddings, report = _embed(open_catalog(name), model, engine, force, progress)
+    embeddings, report = _embed(open_catalog(name), model, encoder_kind, force, progress)
     store.write_embeddings(embeddings, paths.catalog_dir(name) / paths.EMBEDDINGS_FILE)
     return report
 
@@ -125,14 +125,14 @@ def build(
 def _embed(
     catalog: Catalog,
     model: str,
-    engine: str = "auto",
+    encoder_kind: str = "auto",
     force: bool = False,
     progress: Progress | None = None,
 ) -> tuple[Embeddings, BuildReport]:
     """CATALOG embedded with MODEL, reusing the stored vectors of unchanged titles."""
     from moviefinder import store
 
-    encoder = load_encoder(model, engine)
+    encoder = load_encoder(model, encoder_kind)
     own = paths.catalog_dir(catalog.name) / paths.EMBEDDINGS_FILE
     previous = None
     if not force:
@@ -163,7 +163,7 @@ def import_catalog(
     name: str,
     fmt: str,
     model: str,
-    engine: str = "auto",
+    encoder_kind: str = "auto",
     progress: Progress | None = None,
 ) -> CatalogImport:
     """Read PATH into catalogue NAME (replacing its titles) and embed what is new or changed.
@@ -181,7 +181,9 @@ def import_catalog(
         titles = new(paths.TITLES_FILE)
         store.write_titles(Catalog.of(name, imported.titles), titles)
         # Embedded as read back: exactly what every later command will read.
-        embeddings, report = _embed(store.read_titles(titles, name), model, engine, False, progress)
+        embeddings, report = _embed(
+            store.read_titles(titles, name), model, encoder_kind, False, progress
+        )
         store.write_embeddings(embeddings, new(paths.EMBEDDINGS_FILE))
     return CatalogImport(name, imported, report)
 
@@ -201,7 +203,7 @@ def sync_catalog(
     region: str,
     client: TmdbClient,
     model: str,
-    engine: str = "auto",
+    encoder_kind: str = "auto",
     progress: Progress | None = None,
 ) -> CatalogSync:
     """Bring catalogue NAME up to date with what TMDB lists on Netflix in REGION, then embed
@@ -233,7 +235,9 @@ def sync_catalog(
         titles = new(paths.TITLES_FILE)
         store.write_titles(Catalog.of(name, result.titles), titles)
         write_availability(result.availability, new(paths.AVAILABILITY_FILE))
-        embeddings, report = _embed(store.read_titles(titles, name), model, engine, False, progress)
+        embeddings, report = _embed(
+            store.read_titles(titles, name), model, encoder_kind, False, progress
+        )
         store.write_embeddings(embeddings, new(paths.EMBEDDINGS_FILE))
     checkpoint.unlink(missing_ok=True)  # only now: until the change is in, it keeps the details
     return CatalogSync(name, region, result, report)
@@ -273,7 +277,7 @@ def remove_catalog(name: str) -> None:
 def open_finder(
     name: str,
     model: str,
-    engine: str = "auto",
+    encoder_kind: str = "auto",
     on_export: Callable[[], None] | None = None,
     prepare: bool = False,
     on_damage: Callable[[str], None] | None = None,
@@ -284,7 +288,7 @@ def open_finder(
 
     Served from the query-path copy (:mod:`moviefinder.snapshot`) when it is current.
     """
-    encoder = load_encoder(model, engine, on_export)
+    encoder = load_encoder(model, encoder_kind, on_export)
     if prepare and isinstance(encoder, OnnxEncoder):
         encoder.prepare()
     settle(paths.catalog_dir(name))  # finish a change that a crash interrupted

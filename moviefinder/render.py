@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # types only: rendering must not drag every core module into 
         ReadingReport,
         SplitsReport,
     )
-    from moviefinder.finder import Answer, Hidden, Match
+    from moviefinder.finder import Answer, Hidden, Match, Standing
     from moviefinder.journal import ImportReport, Journal, ShowViews
     from moviefinder.library import CatalogImport, CatalogInfo, CatalogSync, EvidenceImport
     from moviefinder.query import Filters, ParsedQuery
@@ -584,7 +584,7 @@ def explanation(
     taste_score: float | None,
     prior_score: float | None,
     neighbours: tuple[list[tuple[int, float]], list[tuple[int, float]]] | None,
-    standing: tuple[float, float, float, int] | None,
+    standing: Standing | None,
     hidden: Sequence[str],
     catalog: Catalog,
     parsed: ParsedQuery | None = None,
@@ -619,11 +619,7 @@ def explanation(
                 "popularity_score": None if prior_score is None else round(prior_score, 4),
                 "liked_near": _near((catalog.title(r).title, v) for r, v in liked),
                 "disliked_near": _near((catalog.title(r).title, v) for r, v in disliked),
-                "query": None
-                if standing is None
-                else dict(
-                    zip(("query_score", "word_score", "score", "rank"), standing, strict=True)
-                ),
+                "query": None if standing is None else asdict(standing),
                 "hidden_because": list(hidden),
             }
         )
@@ -686,12 +682,11 @@ def explanation(
                 near = ", ".join(f"{catalog.title(r).title} ({s:.2f})" for r, s in group)
                 _out.print(f"  {label}: {near}")
     if standing is not None:
-        query_score, word_score, score, position = standing
         if parsed is not None:
             _reading(parsed)
         _out.print(
-            f"For the query: query score {query_score:.3f}, words {word_score:.3f}, "
-            f"score {score:.3f}, rank {position}."
+            f"For the query: query score {standing.query_score:.3f}, words "
+            f"{standing.word_score:.3f}, score {standing.score:.3f}, rank {standing.rank}."
         )
     if hidden:
         _out.print("[yellow]It would be hidden:[/] " + escape("; ".join(hidden)), markup=True)

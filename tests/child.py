@@ -67,7 +67,7 @@ class FakeModel:
         return vectors if self.model_id == KEYWORDS_MODEL else np.roll(vectors, 1, axis=1)
 
 
-def fake_encoder(model: str, engine: str = "auto", on_export: Any = None) -> FakeModel:
+def fake_encoder(model: str, encoder_kind: str = "auto", on_export: Any = None) -> FakeModel:
     """Stands in for :func:`moviefinder.embed.load_encoder`: the fake model MODEL names."""
     return FakeModel(model)
 
@@ -99,7 +99,7 @@ def main(argv: list[str]) -> int:
     from moviefinder import library
     from moviefinder.cli import run
 
-    def marked_model(model: str, engine: str = "auto", on_export: Any = None) -> _MarkedModel:
+    def marked_model(model: str, encoder_kind: str = "auto", on_export: Any = None) -> _MarkedModel:
         return _MarkedModel(model)
 
     setattr(library, "load_encoder", marked_model)  # noqa: B010 (what conftest patches too)

@@ -151,7 +151,7 @@ def bundled(tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch, catalog
     monkeypatch.setenv("MOVIEFINDER_MODEL", FakeEncoder.model_id)
     monkeypatch.setattr(
         "moviefinder.library.load_encoder",
-        lambda model, engine="auto", on_export=None: FakeEncoder(),
+        lambda model, encoder_kind="auto", on_export=None: FakeEncoder(),
     )
     return folder
 

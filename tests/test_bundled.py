@@ -9,10 +9,10 @@ import re
 import pytest
 
 from moviefinder import paths, store
-from tools.build_catalog import NOTES_FILE, read_notes
 from moviefinder.catalog import Catalog, title_text
 from moviefinder.embed import PACKAGED_MODEL
 from tests.conftest import REPO, SHARED
+from tools.build_catalog import NOTES_FILE, read_notes
 
 DATA = REPO / "data"
 needs_shared = pytest.mark.skipif(
@@ -144,9 +144,9 @@ needs_lists = pytest.mark.skipif(
 
 
 def test_duplicates_fold_into_one_entry_keeping_every_name() -> None:
-    from tools.build_catalog import fold_duplicates
     from moviefinder.catalog import Title
     from moviefinder.netflix_lists import Listing
+    from tools.build_catalog import fold_duplicates
 
     titles = [
         Title("jw:1", "Money Heist", "series", 2017, alt_titles=("La casa de papel",), seasons=5),
@@ -175,9 +175,9 @@ def test_duplicates_fold_into_one_entry_keeping_every_name() -> None:
 
 
 def test_titles_the_lists_name_but_the_catalogue_lacks_are_added_with_their_facts() -> None:
-    from tools.build_catalog import dated_by_tmdb, missing_titles
     from moviefinder.catalog import Title
     from moviefinder.netflix_lists import Listing
+    from tools.build_catalog import dated_by_tmdb, missing_titles
 
     titles = [Title("jw:1", "Heat", "movie", 1995)]
     tmdb = {
@@ -233,10 +233,10 @@ def test_at_least_6000_titles_carry_nl_evidence_with_source_and_date(default: Ca
 
 @needs_lists
 def test_every_listed_recent_title_is_in_the_catalogue_once(default: Catalog) -> None:
-    from tools.build_catalog import DAILY_TOP10, ENGAGEMENT, NEW_SINCE, TMDB_FILE, dated_by_tmdb
     from moviefinder.importers.tmdb5000 import read_tmdb5000
     from moviefinder.listing_match import ListingMatcher
     from moviefinder.netflix_lists import read_daily_top10, read_engagement
+    from tools.build_catalog import DAILY_TOP10, ENGAGEMENT, NEW_SINCE, TMDB_FILE, dated_by_tmdb
 
     matcher = ListingMatcher(default)
     recent = [x for x in read_engagement(SHARED / ENGAGEMENT) if x.year and x.year >= NEW_SINCE]

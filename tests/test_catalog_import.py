@@ -131,7 +131,8 @@ def test_every_shared_catalogue_imports(name: str, fmt: str, rows: int) -> None:
 def fake_model(bundled: Path, monkeypatch: pytest.MonkeyPatch) -> FakeEncoder:
     encoder = FakeEncoder()
     monkeypatch.setattr(
-        "moviefinder.library.load_encoder", lambda model, engine="auto", on_export=None: encoder
+        "moviefinder.library.load_encoder",
+        lambda model, encoder_kind="auto", on_export=None: encoder,
     )
     return encoder
 

@@ -171,7 +171,7 @@ def test_catalog_build_refuses_to_mix_models(
 
     monkeypatch.setattr(
         "moviefinder.library.load_encoder",
-        lambda model, engine="auto", on_export=None: OtherEncoder(),
+        lambda model, encoder_kind="auto", on_export=None: OtherEncoder(),
     )
     monkeypatch.setenv("MOVIEFINDER_MODEL", "other/model")
     capsys.readouterr()

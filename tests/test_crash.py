@@ -132,7 +132,7 @@ def models(monkeypatch: pytest.MonkeyPatch) -> list[child.FakeModel]:
     """The fake models for in-process commands; every one made, to count what it embedded."""
     made: list[child.FakeModel] = []
 
-    def make(model: str, engine: str = "auto", on_export: object = None) -> child.FakeModel:
+    def make(model: str, encoder_kind: str = "auto", on_export: object = None) -> child.FakeModel:
         made.append(child.FakeModel(model))
         return made[-1]
 

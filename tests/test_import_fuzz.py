@@ -548,7 +548,7 @@ from moviefinder import library
 from moviefinder.cli import run
 from tests.conftest import FakeEncoder
 
-library.load_encoder = lambda model, engine="auto", on_export=None: FakeEncoder()
+library.load_encoder = lambda model, encoder_kind="auto", on_export=None: FakeEncoder()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 status = run(["catalog", "import", sys.argv[1], "--name", "large"])
 print(status, before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from tools.build_catalog import merge
 from moviefinder.catalog import Title
 from moviefinder.errors import InputError
 from moviefinder.importers.justwatch import read_justwatch
 from moviefinder.importers.netflix_titles import read_netflix_titles
+from tools.build_catalog import merge
 
 JUSTWATCH = """id,title,type,description,release_year,age_certification,runtime,genres,production_countries,seasons,imdb_id,imdb_score,imdb_votes,tmdb_popularity,tmdb_score
 ts36577,The Last Kingdom,SHOW,ignored prose,2015,TV-MA,55,"['drama', 'scifi', 'documentation']","['GB']",5.0,tt4179452,8.5,145471.0,214.678,8.282

@@ -28,9 +28,9 @@ from moviefinder.cli.options import (
     KindOption,
     Limit,
     Region,
+    finder_and_taste,
     finite,
     known_options,
-    open_finder,
     search_view,
     writing,
 )
@@ -107,7 +107,7 @@ def ask(
 ) -> None:
     """Find titles matching a description, blended with your taste once a history is imported."""
     settings = load_settings()
-    finder, taste = open_finder(settings, catalog, query=True)
+    finder, taste = finder_and_taste(settings, catalog, query=True)
     if decade is not None:
         year_from, year_to = decade_years(decade)
     explicit = Filters(
@@ -205,7 +205,7 @@ def similar(
     from moviefinder.matching import resolve_title
 
     settings = load_settings()
-    finder, taste = open_finder(settings, catalog)
+    finder, taste = finder_and_taste(settings, catalog)
     row = resolve_title(finder.catalog, title)
     view = search_view(
         settings,
@@ -245,7 +245,7 @@ def explain(
     from moviefinder.matching import resolve_title
 
     settings = load_settings()
-    finder, profile = open_finder(settings, catalog)
+    finder, profile = finder_and_taste(settings, catalog)
     row = resolve_title(finder.catalog, title)
     parsed = read_query(query) if query else None
     view = search_view(settings, finder, profile, region, parsed=parsed)
@@ -287,7 +287,7 @@ def show_taste(as_json: AsJson = False) -> None:
     from moviefinder.taste import representatives
 
     settings = load_settings()
-    finder, profile = open_finder(settings)
+    finder, profile = finder_and_taste(settings)
     names = [] if profile is None else representatives(profile, finder.matrix)
     render.taste(profile, names, finder.catalog, as_json=as_json)
 

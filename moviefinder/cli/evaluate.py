@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from moviefinder import library, paths, render
-from moviefinder.cli.options import AsJson, CatalogName, open_finder
+from moviefinder.cli.options import AsJson, CatalogName, finder_and_taste
 from moviefinder.config import load_settings
 
 eval_app = typer.Typer(help="Measure how well moviefinder finds things.", no_args_is_help=True)
@@ -41,7 +41,7 @@ def eval_known_items(
 
     items = load_known_items(file)
     settings = load_settings()
-    finder, _ = open_finder(settings, catalog, history=False)
+    finder, _ = finder_and_taste(settings, catalog, history=False)
     area = None if region is None else library.open_availability(finder.catalog, region)
     render.eval_report(evaluate(finder, items, answerable, area), as_json)
 
@@ -103,7 +103,7 @@ def eval_taste(
     from moviefinder.history import for_profile, read_export
 
     settings = load_settings()
-    finder, _ = open_finder(settings, catalog, history=False)
+    finder, _ = finder_and_taste(settings, catalog, history=False)
     popularity = None
     if fmt is RatingsFormat.movielens:
         if history_file is None or links is None:

@@ -74,7 +74,7 @@ CatalogName = Annotated[
 ]
 
 
-def open_finder(
+def finder_and_taste(
     settings: Settings, catalog: str | None = None, history: bool = True, query: bool = False
 ) -> tuple[Finder, Taste | None]:
     """CATALOG's finder (default: the configured one), with the user's taste unless HISTORY
