@@ -328,7 +328,7 @@ def evaluate_splits(
     for split in splits:
         candidates = np.ones(len(catalog), dtype=bool)
         candidates[list(split.seen)] = False
-        made = taste_of(split.summary, catalog, matrix, half_life_days)
+        made = taste_of(split.summary, catalog, matrix, half_life_days, replay=True)
         scores = np.zeros(len(catalog), dtype=np.float32) if made is None else made[1]
         taste.append(ranking_scores(rank.top_k(scores, k, candidates), split.held_out, k))
         baseline.append(ranking_scores(rank.top_k(popular, k, candidates), split.held_out, k))
@@ -403,7 +403,7 @@ def evaluate_query_taste(
     tastes: dict[int, np.ndarray | None] = {}
     for split, row in asked:
         if id(split) not in tastes:
-            made = taste_of(split.summary, catalog, finder.matrix, half_life_days)
+            made = taste_of(split.summary, catalog, finder.matrix, half_life_days, replay=True)
             tastes[id(split)] = None if made is None else made[1]
         text = genre_query(catalog.title(row))
         read = readings[text]

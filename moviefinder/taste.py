@@ -18,8 +18,8 @@ title is its best cosine to any centroid minus :data:`DISLIKE_PUSH` × its cosin
 mean of the disliked titles (when positive) — its *content* score — plus what no embedding
 holds: how widely watched the title is (:attr:`Catalog.popularity`: Netflix hours viewed, else
 votes), standardised and weighted by :data:`PRIOR_WEIGHT` in units of the content score's spread
-over the catalogue. A title released after the history's newest event gets the least: its
-popularity is measured now, not when the history was made.
+over the catalogue. When an evaluation replays a past history, a title released after its newest
+event gets the least: its popularity is measured now, not when the history was made.
 
 On MovieLens (README, "Does taste help?") content alone found 2 % of the liked titles rated
 next, popularity alone 6 %, the two together 9 %.
@@ -77,7 +77,8 @@ class Taste:
     members: tuple[tuple[int, ...], ...]
     dislike: np.ndarray | None
     signals: tuple[Signal, ...]
-    #: The year of the history's newest event (None: unknown).
+    #: The year the ranking is for when it replays the past (an evaluation: the year of the
+    #: history's newest event); None for now.
     until: int | None = None
 
     def seen(self, row: int) -> Seen | None:
@@ -204,12 +205,21 @@ def build_signals(summary: Summary, catalog: Catalog, half_life_days: float) -> 
 
 
 def taste_of(
-    summary: Summary, catalog: Catalog, matrix: np.ndarray, half_life_days: float
+    summary: Summary,
+    catalog: Catalog,
+    matrix: np.ndarray,
+    half_life_days: float,
+    replay: bool = False,
 ) -> tuple[Taste, np.ndarray, np.ndarray] | None:
     """The taste of a history SUMMARY over CATALOG (row i of MATRIX is its title i), every
-    title's taste score and the popularity part of it; None when nothing in it was liked."""
+    title's taste score and the popularity part of it; None when nothing in it was liked.
+
+    REPLAY (an evaluation predicting what came next in a past history) ranks as of the
+    history's newest event: titles released after it get no popularity prior. A search ranks
+    as of now, when every title in the catalogue is out (an old export must not bury what came
+    after it)."""
     signals = build_signals(summary, catalog, half_life_days)
-    until = None if summary.newest is None else summary.newest.year
+    until = summary.newest.year if replay and summary.newest is not None else None
     profile = build_taste(signals, matrix, until)
     if profile is None:
         return None

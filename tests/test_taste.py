@@ -185,8 +185,9 @@ def test_taste_finds_an_interest_that_popularity_misses(monkeypatch: pytest.Monk
 
 
 def test_the_popularity_prior_lifts_widely_watched_titles_among_equals() -> None:
-    """The more people watch a title, the more the prior lifts it; a title released after the
-    history's newest event gets nothing from its later fame."""
+    """The more people watch a title, the more the prior lifts it. A search ranks as of now:
+    a title released after an old history's last viewing is lifted like any other; only an
+    evaluation replaying that history gives it nothing for its later fame."""
     from moviefinder.catalog import Title
     from moviefinder.taste import Summary, build_signals, taste_of
 
@@ -204,6 +205,10 @@ def test_the_popularity_prior_lifts_widely_watched_titles_among_equals() -> None
     assert made is not None
     profile, scores, prior = made
     assert scores - prior == pytest.approx(content_scores(profile, matrix))
+    assert prior[2] == prior[3] > prior[1]  # famous and later alike, then niche
+    replayed = taste_of(summary, catalog, matrix, 365.0, replay=True)
+    assert replayed is not None
+    prior = replayed[2]
     assert prior[2] > prior[1] > prior[3]  # famous, niche, then the later one: no lift at all
     assert prior[3] == prior.min()
     assert build_signals(Summary((), None), catalog, 365.0) == []
