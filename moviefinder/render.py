@@ -169,8 +169,12 @@ def _record_dict(record: Availability) -> dict[str, object]:
 
 
 def _hidden_line(hidden: Sequence[Hidden]) -> str:
-    """One line naming up to three hidden titles, each with why and the flag that shows it."""
-    named = [f"{shown(h.title.title)} ({h.reason}; {h.flag})" for h in hidden[:3]]
+    """One line naming up to three hidden titles, those hidden for one reason together, each
+    group followed by why and the flag that shows it."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for h in hidden[:3]:
+        groups.setdefault((h.reason, h.flag), []).append(shown(h.title.title))
+    named = [f"{', '.join(titles)} ({reason}; {flag})" for (reason, flag), titles in groups.items()]
     more = f" and {len(hidden) - 3} more" if len(hidden) > 3 else ""
     return f"Hidden, though they would rank among these: {', '.join(named)}{more}"
 

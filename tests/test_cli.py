@@ -340,3 +340,25 @@ def test_ask_says_in_one_line_what_its_filters_hid(
     assert "The Last Kingdom (filtered out by: only movie; --literal)" in out
     assert run(["ask", "vikings fight for king alfred", "--any-region"]) == 0
     assert "Hidden" not in capsys.readouterr().out
+
+
+def test_titles_hidden_for_one_reason_are_named_together() -> None:
+    from moviefinder.catalog import Title
+    from moviefinder.finder import Hidden
+    from moviefinder.render import _hidden_line
+
+    def hidden(name: str, reason: str, flag: str) -> Hidden:
+        return Hidden(Title(id=f"x:{name}", title=name, type="movie"), reason, flag)
+
+    line = _hidden_line(
+        [
+            hidden("A", "filtered out by: genre comedy", "--literal"),
+            hidden("B", "no evidence it is on Netflix in NL", "--include-unknown"),
+            hidden("C", "filtered out by: genre comedy", "--literal"),
+            hidden("D", "filtered out by: genre comedy", "--literal"),
+        ]
+    )
+    assert line == (
+        "Hidden, though they would rank among these: A, C (filtered out by: genre comedy; "
+        "--literal), B (no evidence it is on Netflix in NL; --include-unknown) and 1 more"
+    )
