@@ -15,6 +15,7 @@ from pathlib import Path
 
 from moviefinder import paths
 from moviefinder.config import Settings
+from moviefinder.digest import DIGEST_FILE
 from moviefinder.errors import MovieFinderError, one_line
 from moviefinder.files import discard
 
@@ -260,21 +261,27 @@ def _history_checks(fix: bool) -> Iterator[Check]:
             yield Check(f"history {path}", True, read(path))
         except MovieFinderError as exc:  # its message names the file and the way out
             yield Check(f"history {path}", False, str(exc))
-    matches = folder / journal.MATCHES_FILE
-    if matches.exists():
+    derived: tuple[tuple[str, Callable[[Path], None], str], ...] = (
+        (journal.MATCHES_FILE, _matches, "title matches cache readable"),
+        (DIGEST_FILE, _digest, "digest readable (what a search reads of the history)"),
+    )
+    for name, check, whole in derived:
+        path = folder / name
+        if not path.exists():
+            continue
+        subject = f"history {path}"
         try:
-            _matches(matches)
+            check(path)
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            subject = f"history {matches}"
             if fix:
-                matches.unlink(missing_ok=True)
+                path.unlink(missing_ok=True)
                 yield Check(subject, False, one_line(exc), "removed; made again on next use", True)
             else:
                 yield Check(
                     subject, False, one_line(exc), "run `moviefinder doctor --fix` (remade)"
                 )
         else:
-            yield Check(f"history {matches}", True, "title matches cache readable")
+            yield Check(subject, True, whole)
 
 
 # --- the write lock --------------------------------------------------------------------------
@@ -308,6 +315,12 @@ def _lock_checks() -> Iterator[Check]:
         return
     probe.release()
     yield Check(subject, True, "free")
+
+
+def _digest(path: Path) -> None:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(document, dict) or not {"key", "seen", "places"} <= set(document):
+        raise ValueError("not a history digest")
 
 
 def _matches(path: Path) -> None:

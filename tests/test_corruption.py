@@ -477,18 +477,25 @@ def test_garbage_history_is_one_line_and_doctor_names_the_file(
     assert (history / name).read_bytes() == content  # --fix never touches the user's history
 
 
-def test_garbage_matches_cache_heals(bundled: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("name", ["matches.json", "digest.json"])
+def test_garbage_derived_history_files_heal(
+    bundled: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
     history = paths.history_dir()
     history.mkdir(parents=True)
     (history / "viewings.jsonl").write_text(
         json.dumps({"title": "Heat", "when": "2024-01-01T20:00:00"}) + "\n", encoding="utf-8"
     )
-    (history / "matches.json").write_bytes(b"\x00garbage")
+    assert cli(capsys, "ask", "space")[0] == 0
+    (history / name).write_bytes(b"\x00garbage")
     code, out, _ = cli(capsys, "doctor")
-    assert code == 1 and "PROBLEM history " in out and "matches.json" in out
-    assert cli(capsys, "ask", "space")[0] == 0  # a derived cache: ignored and remade
-    assert json.loads((history / "matches.json").read_text())["ids"] == {"Heat": "t:5"}
+    assert code == 1 and "PROBLEM history " in out and name in out
+    assert cli(capsys, "ask", "space")[0] == 0  # a derived file: searched past
+    code, out, _ = cli(capsys, "doctor", "--fix")  # the digest healed itself; matches: removed
+    assert code == 0 and ("removed; made again on next use" in out) == (name == "matches.json")
+    assert cli(capsys, "ask", "space")[0] == 0
     assert cli(capsys, "doctor")[0] == 0
+    assert json.loads((history / "digest.json").read_text())["seen"][0][0] == 4  # Heat
 
 
 @pytest.mark.parametrize(
