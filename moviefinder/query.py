@@ -132,10 +132,12 @@ class Filters:
         for name, listed in (("countries", self.countries), ("languages", self.languages)):
             if listed:
                 column = catalog.columns[name]
-                if name == "languages" and not any(column):
+                known = sum(1 for values in column if values) if name == "languages" else 0
+                if name == "languages" and known < LANGUAGES_KNOWN * len(column):
+                    held = f"only {known:,} of its {len(column):,}" if known else "none of its"
                     raise QueryError(
-                        "This catalogue records no spoken languages, so --language cannot filter"
-                        " it — try --country."
+                        f"This catalogue records the spoken languages of {held} titles, so "
+                        "--language would hide nearly everything — try --country."
                     )
                 codes = {w.upper() if name == "countries" else w.lower() for w in listed}
                 keep &= np.array([bool(codes & set(values or ())) for values in column])
@@ -159,6 +161,11 @@ class Filters:
         if self.min_score is not None:
             parts.append(f"imdb score ≥ {self.min_score}")
         return parts
+
+
+#: --language filters a catalogue only where at least this share of its titles record their
+#: spoken languages; elsewhere it would hide every title whose languages are simply unknown.
+LANGUAGES_KNOWN: Final = 0.5
 
 
 def _within(values: Sequence[Any], low: float | None, high: float | None) -> np.ndarray:
