@@ -7,6 +7,7 @@ import pytest
 
 from moviefinder.catalog import Catalog
 from moviefinder.cli import run
+from moviefinder.errors import QueryError
 from moviefinder.query import (
     ERA_BOOST,
     GENRE_BOOST,
@@ -132,6 +133,12 @@ def test_language_filter_on_a_catalogue_that_has_them() -> None:
     ))  # fmt: skip
     mask = Filters(languages=("KO",)).mask(catalog)
     assert mask is not None and mask.tolist() == [True, False]
+    # Where most titles do not say, the filter would hide them all for being unknown.
+    sparse = Catalog.of("s", (*catalog.titles, Title(id="c", title="C", type="movie"),
+                              Title(id="d", title="D", type="movie"),
+                              Title(id="e", title="E", type="movie")))  # fmt: skip
+    with pytest.raises(QueryError, match="only 2 of its 5 titles, so --language would hide"):
+        Filters(languages=("ko",)).mask(sparse)
 
 
 @pytest.mark.parametrize(
