@@ -111,8 +111,7 @@ def measure(
             searched = evaluation.evaluate_query_taste(
                 finder, splits, half_life, settings.taste_weight
             )
-        lift = searched.mrr_with / searched.mrr_without - 1
-        mrr = (f"{searched.mrr_without:.3f}", f"{searched.mrr_with:.3f}", f"{lift:+.0%}")
+        mrr = (f"{searched.mrr_without:.3f}", f"{searched.mrr_with:.3f}", f"{searched.lift:+.0%}")
         rows.append([label, f"{report.taste.recall:.4f}", f"{report.taste.ndcg:.4f}", *mrr])
     popular = report.popularity
     rows.append(["most popular", f"{popular.recall:.4f}", f"{popular.ndcg:.4f}", "", "", ""])

@@ -366,13 +366,18 @@ class QueryTasteReport:
     lifted: float
     lowered: float
 
+    @property
+    def lift(self) -> float:
+        """How much taste raised the MRR, as a share of the MRR without it."""
+        return self.mrr_with / self.mrr_without - 1 if self.mrr_without else 0.0
+
     def as_dict(self) -> dict[str, object]:
         return {
             "queries": self.queries,
             "taste_weight": self.weight,
             "mrr_without_taste": self.mrr_without,
             "mrr_with_taste": self.mrr_with,
-            "lift": self.mrr_with / self.mrr_without - 1 if self.mrr_without else 0.0,
+            "lift": self.lift,
             "lifted": self.lifted,
             "lowered": self.lowered,
         }
@@ -392,29 +397,27 @@ def evaluate_query_taste(
     reads it, the person's history hidden) at taste weight 0 and at WEIGHT: the MRR of the
     held-out title both ways and the share of queries where taste lifts or lowers it."""
     catalog = finder.catalog
-    asked = [(split, row) for split in splits for row in sorted(split.held_out)]
-    if not asked:
+    texts = sorted({genre_query(catalog.title(row)) for s in splits for row in s.held_out})
+    if not texts:
         raise InputError("No held-out titles to search for.")
-    texts = sorted({genre_query(catalog.title(row)) for _, row in asked})
     readings = {text: read_query(text) for text in texts}
     encoded = dict(zip(texts, finder.query_scores([readings[t].text for t in texts]), strict=True))
     before: list[int | None] = []
     after: list[int | None] = []
-    tastes: dict[int, np.ndarray | None] = {}
-    for split, row in asked:
-        if id(split) not in tastes:
-            made = taste_of(split.summary, catalog, finder.matrix, half_life_days, replay=True)
-            tastes[id(split)] = None if made is None else made[1]
-        text = genre_query(catalog.title(row))
-        read = readings[text]
-        view = View(filters=read.filters, hints=read.hints, include_watched=True)
-        alone = finder.scored(encoded[text], read.text, view, sorted(split.seen))
-        mixed = replace(finder, taste=tastes[id(split)])
-        blended = mixed.scored(
-            encoded[text], read.text, replace(view, taste_weight=weight), sorted(split.seen)
-        )
-        for scored, ranks in ((alone, before), (blended, after)):
-            ranks.append(rank.rank_of(scored.scores, np.array([row]), scored.shown))
+    for split in splits:
+        made = taste_of(split.summary, catalog, finder.matrix, half_life_days, replay=True)
+        mixed = replace(finder, taste=None if made is None else made[1])
+        seen = sorted(split.seen)
+        for row in sorted(split.held_out):
+            text = genre_query(catalog.title(row))
+            read = readings[text]
+            view = View(filters=read.filters, hints=read.hints, include_watched=True)
+            alone = finder.scored(encoded[text], read.text, view, seen)
+            blended = mixed.scored(
+                encoded[text], read.text, replace(view, taste_weight=weight), seen
+            )
+            for scored, ranks in ((alone, before), (blended, after)):
+                ranks.append(rank.rank_of(scored.scores, np.array([row]), scored.shown))
     mrr = [sum(1.0 / r for r in ranks if r) / len(ranks) for ranks in (before, after)]
     pairs = list(zip(before, after, strict=True))
     lifted = sum(1 for b, a in pairs if a and (not b or a < b)) / len(pairs)

@@ -474,12 +474,12 @@ def taste_report(report: SplitsReport, searched: QueryTasteReport | None, as_jso
         table.add_row(name, f"{scores.recall:.3f}", f"{scores.ndcg:.3f}")
     _out.print(table)
     if searched is not None:
-        lift = searched.mrr_with / searched.mrr_without - 1 if searched.mrr_without else 0.0
         _out.print(
             f"Searching each of the {searched.queries} by its genres and decade "
             f'("a 1990s crime thriller movie"): MRR {searched.mrr_without:.3f} without taste, '
-            f"{searched.mrr_with:.3f} at taste weight {searched.weight:g} ({lift:+.0%}); taste "
-            f"lifted {searched.lifted:.0%} of them and lowered {searched.lowered:.0%}.",
+            f"{searched.mrr_with:.3f} at taste weight {searched.weight:g} "
+            f"({searched.lift:+.0%}); taste lifted {searched.lifted:.0%} of them and lowered "
+            f"{searched.lowered:.0%}.",
             soft_wrap=True,
         )
 
@@ -555,7 +555,7 @@ def taste(
         table.add_column("title")
         table.add_column("on", style="dim")
         for seen in rated:
-            thumbs = {1: "down", 2: "up", 3: "love"}[seen.thumbs]
+            thumbs = VERDICTS[seen.thumbs]
             on = "" if seen.rated is None else seen.rated.date().isoformat()
             table.add_row(thumbs, shown(catalog.title(seen.row).title), on)
         _out.print(table)
@@ -698,6 +698,8 @@ def explanation(
         _out.print("It would be shown.")
 
 
+#: A thumbs rating (1, 2, 3) in a table or JSON, and in a sentence.
+VERDICTS: Final = {1: "down", 2: "up", 3: "love"}
 THUMBS: Final = {1: "a thumbs down", 2: "a thumbs up", 3: "two thumbs up"}
 
 
@@ -725,7 +727,7 @@ def _seen_dict(seen: Seen) -> dict[str, object]:
         return None if when is None else when.date().isoformat()
 
     return {
-        "thumbs": {0: None, 1: "down", 2: "up", 3: "love"}[seen.thumbs],
+        "thumbs": VERDICTS.get(seen.thumbs),
         "rated": day(seen.rated),
         "views": seen.views,
         "episodes": seen.episodes,

@@ -262,8 +262,8 @@ def centred(matrix: np.ndarray, mean: np.ndarray) -> np.ndarray:
 def build_taste(
     signals: Sequence[Signal], matrix: np.ndarray, until: int | None = None
 ) -> Taste | None:
-    """The taste behind SIGNALS, or None when nothing was liked; UNTIL is the year of the
-    history's newest event."""
+    """The taste behind SIGNALS, or None when nothing was liked; UNTIL is the year an
+    evaluation replays the history as of (None: now; see :attr:`Taste.until`)."""
     likes = [s for s in signals if s.weight > 0]
     if not likes:
         return None
@@ -281,15 +281,6 @@ def build_taste(
         d_weights = np.array([-s.weight for s in dislikes], dtype=np.float32)
         dislike = _unit((d_weights[:, None] * centred(matrix[d_rows], mean)).sum(axis=0))
     return Taste(mean, centroids.astype(np.float32), members, dislike, tuple(signals), until)
-
-
-def taste_scores(taste: Taste, matrix: np.ndarray, catalog: Catalog | None = None) -> np.ndarray:
-    """Every title's taste score: its content score plus, given the CATALOG of MATRIX's rows,
-    the popularity prior (see the module's docstring)."""
-    content = content_scores(taste, matrix)
-    if catalog is None:
-        return content
-    return np.asarray(content + prior_scores(taste, content, catalog), dtype=np.float32)
 
 
 def prior_scores(taste: Taste, content: np.ndarray, catalog: Catalog) -> np.ndarray:
