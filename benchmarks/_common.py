@@ -30,8 +30,8 @@ TMDB_CATALOG: Final = "tmdb5000"
 def tmdb_catalog() -> str:
     """The name of ``tmdb_5000_movies.csv`` imported as a catalogue, importing it the first time
     (~10 minutes of embedding)."""
-    from moviefinder import library
-    from moviefinder.config import load_settings
+    from moviefinder.app import library
+    from moviefinder.storage.config import load_settings
 
     if TMDB_CATALOG not in library.catalog_names():
         settings = load_settings()

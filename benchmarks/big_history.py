@@ -28,7 +28,7 @@ from pathlib import Path
 from _common import SHARED, bench_home, machine, median, table, timed
 
 import moviefinder as moviefinder_package
-from moviefinder.history import read_export, split_title
+from moviefinder.sources.history import read_export, split_title
 
 SOURCE = SHARED / "histories" / "nl-simple"
 QUERIES = ("King Alfred fights vikings", "chemistry teacher cooks meth", "a heist in Madrid")

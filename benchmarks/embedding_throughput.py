@@ -11,9 +11,14 @@ import time
 import numpy as np
 from _common import bench_home, machine, table
 
-from moviefinder import library
-from moviefinder.catalog import title_text
-from moviefinder.embed import BATCH_SIZE, OnnxEncoder, SentenceTransformerEncoder, encode_batched
+from moviefinder.app import library
+from moviefinder.core.catalog import title_text
+from moviefinder.models.embed import (
+    BATCH_SIZE,
+    OnnxEncoder,
+    SentenceTransformerEncoder,
+    encode_batched,
+)
 
 
 def main() -> None:

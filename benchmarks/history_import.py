@@ -15,9 +15,10 @@ from pathlib import Path
 
 from _common import machine, table
 
-from moviefinder import journal, library
-from moviefinder.history import read_export
-from moviefinder.matching import Matcher
+from moviefinder.app import library
+from moviefinder.core.matching import Matcher
+from moviefinder.sources.history import read_export
+from moviefinder.storage import journal
 
 SOURCE = Path(__file__).resolve().parents[2] / "shared" / "data" / "histories" / "nl-simple"
 

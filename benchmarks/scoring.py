@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from _common import machine, median, table, timed
 
-from moviefinder import rank
+from moviefinder.core import rank
 
 DIM = 384
 CHUNK = 100_000

@@ -26,11 +26,13 @@ from contextlib import contextmanager
 import numpy as np
 from _common import SHARED, bench_home, machine, table, tmdb_catalog
 
-from moviefinder import evaluation, journal, library, rank, taste
-from moviefinder.config import load_settings
-from moviefinder.evaluation import Split
-from moviefinder.finder import Finder
-from moviefinder.history import for_profile, read_export
+from moviefinder.app import evaluation, library
+from moviefinder.app.evaluation import Split
+from moviefinder.core import rank, taste
+from moviefinder.core.finder import Finder
+from moviefinder.sources.history import for_profile, read_export
+from moviefinder.storage import journal
+from moviefinder.storage.config import load_settings
 
 MOVIELENS = SHARED / "movielens"
 HISTORIES = SHARED / "histories"
@@ -45,7 +47,7 @@ NETFLIX = (
     ("br-full-export", "Profile E"),
 )
 NEIGHBOURS = 50
-#: The ablation: each row sets these module constants of moviefinder.taste for its run.
+#: The ablation: each row sets these module constants of moviefinder.core.taste for its run.
 VARIANTS: tuple[tuple[str, dict[str, float]], ...] = (
     ("taste as `ask` computes it", {}),
     ("content only, no popularity prior (before)", {"PRIOR_WEIGHT": 0.0}),

@@ -26,10 +26,11 @@ from _common import TMDB_MOVIES as MOVIES
 from _common import TOT_REQUESTS as QUERIES
 from _common import bench_home, machine, table, tmdb_catalog
 
-from moviefinder import library, rank
-from moviefinder.config import load_settings
-from moviefinder.embed import encode_batched
-from moviefinder.evaluation import CUTOFFS, KnownItem, evaluate
+from moviefinder.app import library
+from moviefinder.app.evaluation import CUTOFFS, KnownItem, evaluate
+from moviefinder.core import rank
+from moviefinder.models.embed import encode_batched
+from moviefinder.storage.config import load_settings
 
 WORD = re.compile(r"\w+")
 

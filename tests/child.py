@@ -68,7 +68,7 @@ class FakeModel:
 
 
 def fake_encoder(model: str, encoder_kind: str = "auto", on_export: Any = None) -> FakeModel:
-    """Stands in for :func:`moviefinder.embed.load_encoder`: the fake model MODEL names."""
+    """Stands in for :func:`moviefinder.models.embed.load_encoder`: the fake model MODEL names."""
     return FakeModel(model)
 
 
@@ -96,7 +96,7 @@ class _MarkedModel(FakeModel):
 
 
 def main(argv: list[str]) -> int:
-    from moviefinder import library
+    from moviefinder.app import library
     from moviefinder.cli import run
 
     def marked_model(model: str, encoder_kind: str = "auto", on_export: Any = None) -> _MarkedModel:
@@ -118,7 +118,7 @@ def main(argv: list[str]) -> int:
 
     shutil.rmtree = marked_rmtree  # type: ignore[assignment]
     if argv[:2] == ["catalog", "sync"]:  # the TMDB client is slow to import: only when used
-        from moviefinder.importers.tmdb_api import TmdbClient
+        from moviefinder.sources.importers.tmdb_api import TmdbClient
 
         details = TmdbClient.details
 

@@ -13,10 +13,11 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
 
-from moviefinder import paths, store
-from moviefinder.catalog import Catalog, Title
-from moviefinder.embed import OnnxEncoder
-from moviefinder.translation import LEXICON_FILE
+from moviefinder.core import bundle
+from moviefinder.core.catalog import Catalog, Title
+from moviefinder.core.translation import LEXICON_FILE
+from moviefinder.models.embed import OnnxEncoder
+from moviefinder.storage import paths, store
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data"
@@ -147,10 +148,10 @@ def bundled(tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch, catalog
     embeddings, _ = store.refresh(catalog, FakeEncoder(), None)
     store.write_embeddings(embeddings, folder / paths.EMBEDDINGS_FILE)
     shutil.copy(REPO / "data" / LEXICON_FILE, folder / LEXICON_FILE)
-    monkeypatch.setattr(paths, "bundled_dir", lambda: folder)
+    monkeypatch.setattr(bundle, "bundled_dir", lambda: folder)
     monkeypatch.setenv("MOVIEFINDER_MODEL", FakeEncoder.model_id)
     monkeypatch.setattr(
-        "moviefinder.library.load_encoder",
+        "moviefinder.app.library.load_encoder",
         lambda model, encoder_kind="auto", on_export=None: FakeEncoder(),
     )
     return folder

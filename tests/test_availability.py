@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from moviefinder import paths
-from moviefinder.availability import (
+from moviefinder.cli import run
+from moviefinder.core.availability import (
     Availability,
     catalogue_records,
     evidence_titles,
@@ -15,9 +15,9 @@ from moviefinder.availability import (
     read_availability,
     write_availability,
 )
-from moviefinder.catalog import Catalog
-from moviefinder.cli import run
-from moviefinder.errors import InputError
+from moviefinder.core.catalog import Catalog
+from moviefinder.core.errors import InputError
+from moviefinder.storage import paths
 
 TODAY = date(2026, 11, 22)
 RECORDS = [
@@ -135,7 +135,7 @@ def test_a_region_that_is_no_country_code_is_never_a_cache_file_name(
     write_availability(RECORDS, bundled / paths.AVAILABILITY_FILE)
     assert run(["ask", "space rocket", "--region", "../../../escape"]) == 2  # refused at once
     assert "'../../../escape' is no country" in " ".join(capsys.readouterr().err.split())
-    from moviefinder import library  # and the core never makes it a file name either
+    from moviefinder.app import library  # and the core never makes it a file name either
 
     view = library.open_availability(library.open_catalog("default"), "../../../ESCAPE")
     assert not view.has_evidence

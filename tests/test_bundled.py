@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from moviefinder import paths, store
-from moviefinder.catalog import Catalog, title_text
-from moviefinder.embed import PACKAGED_MODEL
+from moviefinder.core.catalog import Catalog, title_text
+from moviefinder.models.embed import PACKAGED_MODEL
+from moviefinder.storage import paths, store
 from tests.conftest import REPO, SHARED
 from tools.build_catalog import NOTES_FILE, read_notes
 
@@ -126,7 +126,7 @@ def test_no_eight_word_run_of_outside_prose_in_our_words() -> None:
 
 
 def test_shipped_availability_names_real_titles_with_dates(default: Catalog) -> None:
-    from moviefinder.availability import read_availability
+    from moviefinder.core.availability import read_availability
 
     records = read_availability(DATA / paths.AVAILABILITY_FILE)
     ids = set(default.columns["id"])
@@ -144,8 +144,8 @@ needs_lists = pytest.mark.skipif(
 
 
 def test_duplicates_fold_into_one_entry_keeping_every_name() -> None:
-    from moviefinder.catalog import Title
-    from moviefinder.netflix_lists import Listing
+    from moviefinder.core.catalog import Title
+    from moviefinder.sources.netflix_lists import Listing
     from tools.build_catalog import fold_duplicates
 
     titles = [
@@ -175,8 +175,8 @@ def test_duplicates_fold_into_one_entry_keeping_every_name() -> None:
 
 
 def test_titles_the_lists_name_but_the_catalogue_lacks_are_added_with_their_facts() -> None:
-    from moviefinder.catalog import Title
-    from moviefinder.netflix_lists import Listing
+    from moviefinder.core.catalog import Title
+    from moviefinder.sources.netflix_lists import Listing
     from tools.build_catalog import dated_by_tmdb, missing_titles
 
     titles = [Title("jw:1", "Heat", "movie", 1995)]
@@ -217,7 +217,7 @@ def test_titles_the_lists_name_but_the_catalogue_lacks_are_added_with_their_fact
 
 @needs_lists
 def test_at_least_6000_titles_carry_nl_evidence_with_source_and_date(default: Catalog) -> None:
-    from moviefinder.availability import evidence_titles, read_availability
+    from moviefinder.core.availability import evidence_titles, read_availability
 
     records = read_availability(DATA / paths.AVAILABILITY_FILE)
     assert evidence_titles(records, default)["NL"] >= 6000
@@ -233,9 +233,9 @@ def test_at_least_6000_titles_carry_nl_evidence_with_source_and_date(default: Ca
 
 @needs_lists
 def test_every_listed_recent_title_is_in_the_catalogue_once(default: Catalog) -> None:
-    from moviefinder.importers.tmdb5000 import read_tmdb5000
-    from moviefinder.listing_match import ListingMatcher
-    from moviefinder.netflix_lists import read_daily_top10, read_engagement
+    from moviefinder.sources.importers.tmdb5000 import read_tmdb5000
+    from moviefinder.sources.listing_match import ListingMatcher
+    from moviefinder.sources.netflix_lists import read_daily_top10, read_engagement
     from tools.build_catalog import DAILY_TOP10, ENGAGEMENT, NEW_SINCE, TMDB_FILE, dated_by_tmdb
 
     matcher = ListingMatcher(default)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from moviefinder.catalog import Catalog, Title, normalise_title, title_text
+from moviefinder.core.catalog import Catalog, Title, normalise_title, title_text
 
 
 def test_title_text_orders_what_people_remember_first(catalog: Catalog) -> None:
@@ -51,7 +51,7 @@ def test_find_returns_every_title_of_that_name() -> None:
 
 
 def test_franchise_key_folds_sequels_and_subtitles() -> None:
-    from moviefinder.catalog import franchise_key
+    from moviefinder.core.catalog import franchise_key
 
     assert {franchise_key(t) for t in ("Rocky", "Rocky II", "Rocky IV", "Rocky V")} == {"rocky"}
     assert franchise_key("The Hunger Games: Mockingjay - Part 2") == "the hunger games"

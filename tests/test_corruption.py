@@ -16,11 +16,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from moviefinder import export, library, paths, snapshot, store
-from moviefinder.catalog import Catalog
+from moviefinder.app import library
 from moviefinder.cli import run
-from moviefinder.embed import PACKAGED_MODEL, OnnxEncoder
-from moviefinder.errors import ModelError, StoreError
+from moviefinder.core.catalog import Catalog
+from moviefinder.core.errors import ModelError, StoreError
+from moviefinder.models import export
+from moviefinder.models.embed import PACKAGED_MODEL, OnnxEncoder
+from moviefinder.storage import paths, snapshot, store
 from tests.conftest import TITLES, FakeEncoder
 
 Damage = Callable[[Path], None]
@@ -398,15 +400,19 @@ def test_an_export_that_loads_but_gives_invalid_vectors(
 ) -> None:
     folder, source = fake_export
     handed = export.Export(folder, "some/model", 4, 16)
-    monkeypatch.setattr("moviefinder.embed.open_session", lambda e: (_Session(value), _Tokenizer()))
+    monkeypatch.setattr(
+        "moviefinder.models.embed.open_session", lambda e: (_Session(value), _Tokenizer())
+    )
     with pytest.raises(ModelError, match=r"gives invalid vectors .* `moviefinder doctor --fix`"):
         OnnxEncoder("some/model", export=handed).encode(["vikings"])
 
     # Its own export is made again, once, and the query answered from the new one.
     remade: list[str] = []
     runtimes = iter([(_Session(value), _Tokenizer()), (_Session(1.0), _Tokenizer())])
-    monkeypatch.setattr("moviefinder.embed.open_session", lambda e: next(runtimes))
-    monkeypatch.setattr("moviefinder.export.export_model", lambda m, s: remade.append(m) or handed)
+    monkeypatch.setattr("moviefinder.models.embed.open_session", lambda e: next(runtimes))
+    monkeypatch.setattr(
+        "moviefinder.models.export.export_model", lambda m, s: remade.append(m) or handed
+    )
     monkeypatch.setattr(OnnxEncoder, "_source", lambda self: source)
     vectors = OnnxEncoder("some/model").encode(["vikings"])
     assert remade == ["some/model"]
@@ -633,7 +639,7 @@ def test_doctor_probes_the_real_export_and_fix_removes_it(
 def test_doctor_reports_the_write_lock(bundled: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from filelock import FileLock
 
-    from moviefinder import lock
+    from moviefinder.storage import lock
 
     code, out, _ = cli(capsys, "doctor")
     assert code == 0 and "write lock" in out and "not made yet" in out

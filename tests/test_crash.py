@@ -22,9 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from moviefinder import files, journal, library, lock, paths, store
-from moviefinder.availability import read_availability
+from moviefinder.app import library
 from moviefinder.cli import run
+from moviefinder.core.availability import read_availability
+from moviefinder.storage import files, journal, lock, paths, store
 from tests import child
 from tests.fake_tmdb import API_KEY, FakeTmdb
 

@@ -5,18 +5,18 @@ from pathlib import Path
 
 import pytest
 
-from moviefinder.catalog import Catalog
-from moviefinder.cli import run
-from moviefinder.errors import InputError
-from moviefinder.evaluation import (
+from moviefinder.app.evaluation import (
     KnownItem,
     evaluate,
     evaluate_reading,
     load_known_items,
     load_reading_cases,
 )
-from moviefinder.finder import Finder
-from moviefinder.store import refresh
+from moviefinder.cli import run
+from moviefinder.core.catalog import Catalog
+from moviefinder.core.errors import InputError
+from moviefinder.core.finder import Finder
+from moviefinder.storage.store import refresh
 from tests.conftest import FakeEncoder
 
 
@@ -93,7 +93,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_in_a_region_a_title_without_evidence_is_a_miss(finder: Finder) -> None:
-    from moviefinder.availability import Availability, for_region
+    from moviefinder.core.availability import Availability, for_region
 
     items = [
         KnownItem("vikings alfred wessex", ("t:1",)),

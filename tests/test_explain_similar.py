@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from moviefinder.catalog import Catalog
 from moviefinder.cli import run
-from moviefinder.errors import CatalogError
-from moviefinder.matching import resolve_title
+from moviefinder.core.catalog import Catalog
+from moviefinder.core.errors import CatalogError
+from moviefinder.core.matching import resolve_title
 
 
 def test_resolve_title(catalog: Catalog) -> None:
@@ -34,7 +34,7 @@ def test_resolve_title(catalog: Catalog) -> None:
 def test_a_name_no_title_has_lists_the_closest_instead_of_guessing() -> None:
     """`explain "Vikings"` explained Kings (2017): a name only one letter pair away is no
     misspelling of it. What is no exact title, other title or typo lists the closest few."""
-    from moviefinder.catalog import Title
+    from moviefinder.core.catalog import Title
 
     catalog = Catalog.of(
         "c",

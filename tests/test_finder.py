@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from moviefinder.catalog import Catalog, Title
-from moviefinder.errors import QueryError
-from moviefinder.explain import Explanation, explain_match
-from moviefinder.finder import WORD_WEIGHT, Finder, View
-from moviefinder.query import Filters
-from moviefinder.store import refresh
-from moviefinder.words import WordIndex, content_words, key, word_scores
+from moviefinder.core.catalog import Catalog, Title
+from moviefinder.core.errors import QueryError
+from moviefinder.core.explain import Explanation, explain_match
+from moviefinder.core.finder import WORD_WEIGHT, Finder, View
+from moviefinder.core.query import Filters
+from moviefinder.core.words import WordIndex, content_words, key, word_scores
+from moviefinder.storage.store import refresh
 from tests.conftest import FakeEncoder
 
 
@@ -64,7 +64,7 @@ def test_content_words_drop_stopwords_in_english_and_dutch() -> None:
 
 
 def test_one_title_per_franchise(encoder: FakeEncoder) -> None:
-    from moviefinder.catalog import Title
+    from moviefinder.core.catalog import Title
 
     titles = tuple(
         Title(id=f"r:{i}", title=name, type="movie", synopsis="a boxer from philadelphia")

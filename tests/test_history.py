@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from moviefinder.errors import InputError
-from moviefinder.history import (
+from moviefinder.core.errors import InputError
+from moviefinder.sources.history import (
     ParsedTitle,
     detect_date_format,
     for_profile,

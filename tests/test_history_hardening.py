@@ -25,11 +25,11 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from moviefinder import history, paths
-from moviefinder.catalog import Catalog
 from moviefinder.cli import run
-from moviefinder.errors import ExitStatus, InputError
-from moviefinder.history import (
+from moviefinder.core.catalog import Catalog
+from moviefinder.core.errors import ExitStatus, InputError
+from moviefinder.sources import history
+from moviefinder.sources.history import (
     DATE_FORMATS,
     PROGRESS_EVERY,
     HistoryFile,
@@ -41,6 +41,7 @@ from moviefinder.history import (
     read_export,
     split_title,
 )
+from moviefinder.storage import paths
 from tests.conftest import FUZZ, REPO, SHARED
 
 HISTORIES = SHARED / "histories"
@@ -1063,7 +1064,7 @@ def asked(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 def test_ask_and_explain_read_the_digest_not_every_viewing(
     watched: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from moviefinder import journal
+    from moviefinder.storage import journal
 
     before = asked(capsys, "--json")
     assert json.loads(before)["results"][0]["taste_score"] is not None  # a taste was made
@@ -1082,7 +1083,7 @@ def test_ask_and_explain_read_the_digest_not_every_viewing(
 def test_the_digest_follows_the_history_and_the_catalogue(
     watched: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from moviefinder import digest, journal
+    from moviefinder.storage import digest, journal
     from tests.conftest import TITLES as CATALOGUE
 
     catalog = Catalog.of("default", CATALOGUE)
@@ -1109,8 +1110,8 @@ def test_the_digest_follows_the_history_and_the_catalogue(
 def test_every_step_of_a_long_import_shows_progress(
     bundled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from moviefinder import journal
-    from moviefinder.matching import Matcher
+    from moviefinder.core.matching import Matcher
+    from moviefinder.storage import journal
     from tests.conftest import TITLES as CATALOGUE
 
     rows = PROGRESS_EVERY + 7

@@ -22,11 +22,11 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from moviefinder import library, paths, store
-from moviefinder.catalog import FIELD_NAMES, LIST_FIELDS, TITLE_TYPES, Catalog, title_text
+from moviefinder.app import library
 from moviefinder.cli import run
-from moviefinder.errors import MovieFinderError
-from moviefinder.importers import (
+from moviefinder.core.catalog import FIELD_NAMES, LIST_FIELDS, TITLE_TYPES, Catalog, title_text
+from moviefinder.core.errors import MovieFinderError
+from moviefinder.sources.importers import (
     FORMATS,
     MAX_WHOLE,
     Imported,
@@ -35,6 +35,7 @@ from moviefinder.importers import (
     read_catalog_file,
     tmdb5000,
 )
+from moviefinder.storage import paths, store
 from tests.conftest import FUZZ, REPO, FakeEncoder
 
 NETFLIX_HEADER = [
@@ -544,7 +545,7 @@ def test_bad_rows_are_reported_by_line_and_good_rows_imported(
 #: its peak memory is its own; prints the peak resident size before and after, in KiB.
 LARGE_IMPORT = """
 import resource, sys
-from moviefinder import library
+from moviefinder.app import library
 from moviefinder.cli import run
 from tests.conftest import FakeEncoder
 

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from moviefinder.catalog import Title
-from moviefinder.errors import InputError
-from moviefinder.importers.justwatch import read_justwatch
-from moviefinder.importers.netflix_titles import read_netflix_titles
+from moviefinder.core.catalog import Title
+from moviefinder.core.errors import InputError
+from moviefinder.sources.importers.justwatch import read_justwatch
+from moviefinder.sources.importers.netflix_titles import read_netflix_titles
 from tools.build_catalog import merge
 
 JUSTWATCH = """id,title,type,description,release_year,age_certification,runtime,genres,production_countries,seasons,imdb_id,imdb_score,imdb_votes,tmdb_popularity,tmdb_score

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from moviefinder import journal, paths
-from moviefinder.catalog import Catalog, Title
 from moviefinder.cli import run
-from moviefinder.errors import CatalogError, InputError
-from moviefinder.matching import Matcher
+from moviefinder.core.catalog import Catalog, Title
+from moviefinder.core.errors import CatalogError, InputError
+from moviefinder.core.matching import Matcher
+from moviefinder.storage import journal, paths
 from tests.conftest import SHARED, TITLES
 
 HISTORIES = SHARED / "histories"
@@ -161,7 +161,7 @@ def test_cli_import_history_and_history(
 def test_shared_histories_import_with_their_match_rate(
     home: Path, folder: str, profile: str | None, floor: float
 ) -> None:
-    from moviefinder import library
+    from moviefinder.app import library
 
     catalog = library.open_catalog()
     report = journal.import_history(HISTORIES / folder, catalog, profile)
@@ -172,7 +172,7 @@ def test_shared_histories_import_with_their_match_rate(
 def test_merge_keeps_order_and_dedupes() -> None:
     from datetime import datetime
 
-    from moviefinder.history import HistoryFile, Viewing
+    from moviefinder.sources.history import HistoryFile, Viewing
 
     a = Viewing("A", datetime(2021, 1, 2))
     b = Viewing("B", datetime(2021, 1, 1))
@@ -193,7 +193,7 @@ Ana,2024-06-04 20:00:00,00:40:00,,Unknown Show,,TV,00:40:00,00:40:00,
 def test_a_history_is_evidence_of_where_and_when_titles_were_on_netflix(
     bundled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from moviefinder.availability import Availability
+    from moviefinder.core.availability import Availability
 
     export = tmp_path / "ViewingActivity.csv"
     export.write_text(ACTIVITY, encoding="utf-8")

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from moviefinder import journal, library, lock, paths
+from moviefinder.app import library
 from moviefinder.cli import run
-from moviefinder.errors import BusyError
+from moviefinder.core.errors import BusyError
+from moviefinder.storage import journal, lock, paths
 from tests import child
 from tests.conftest import REPO, FakeEncoder
 
@@ -68,7 +69,7 @@ def holder(home: Path) -> Iterator[subprocess.Popen[str]]:
     """Another process holding the lock until its stdin closes."""
     script = (
         "import sys\n"
-        "from moviefinder import lock\n"
+        "from moviefinder.storage import lock\n"
         "with lock.hold():\n"
         "    print('held', flush=True)\n"
         "    sys.stdin.read()\n"

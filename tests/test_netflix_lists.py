@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from moviefinder import netflix_lists, paths
-from moviefinder.availability import Availability, read_availability
-from moviefinder.catalog import Catalog, Title
 from moviefinder.cli import run
-from moviefinder.errors import InputError
-from moviefinder.listing_match import ListingMatcher, evidence_from, merge_evidence
-from moviefinder.netflix_lists import (
+from moviefinder.core.availability import Availability, read_availability
+from moviefinder.core.catalog import Catalog, Title
+from moviefinder.core.errors import InputError
+from moviefinder.sources import netflix_lists
+from moviefinder.sources.listing_match import ListingMatcher, evidence_from, merge_evidence
+from moviefinder.sources.netflix_lists import (
     Listing,
     detect_format,
     read_daily_top10,
@@ -24,6 +24,7 @@ from moviefinder.netflix_lists import (
     series_name,
     undubbed,
 )
+from moviefinder.storage import paths
 from tests.conftest import SHARED
 
 ENGAGEMENT = """period,kind,title,original_title,available_globally,release_date,runtime_minutes,hours_viewed,views

@@ -15,14 +15,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from moviefinder import export, paths
-from moviefinder.embed import (
+from moviefinder.core.errors import ModelError
+from moviefinder.models import export
+from moviefinder.models.embed import (
     PACKAGED_MODEL,
     OnnxEncoder,
     SentenceTransformerEncoder,
     packaged_model_path,
 )
-from moviefinder.errors import ModelError
+from moviefinder.storage import paths
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.real_model
@@ -129,8 +130,8 @@ def test_failed_export_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_onnx_and_reference_agree_on_every_dev_query_top_10(onnx_home: Path) -> None:
-    from moviefinder import library
-    from moviefinder.evaluation import load_known_items
+    from moviefinder.app import library
+    from moviefinder.app.evaluation import load_known_items
 
     finder = library.open_finder(paths.DEFAULT_CATALOG, PACKAGED_MODEL)
     queries = [item.query for item in load_known_items(REPO / "data" / "eval" / "dev.jsonl")]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from moviefinder.phrases import key_phrases, pick
+from moviefinder.sources.phrases import key_phrases, pick
 
 ROCKY = (
     "When world heavyweight boxing champion Apollo Creed wants to give an unknown fighter a "

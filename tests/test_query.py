@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from moviefinder.catalog import Catalog
 from moviefinder.cli import run
-from moviefinder.errors import QueryError
-from moviefinder.query import (
+from moviefinder.core.catalog import Catalog
+from moviefinder.core.errors import QueryError
+from moviefinder.core.query import (
     ERA_BOOST,
     GENRE_BOOST,
     LONG_QUERY,
@@ -125,7 +125,7 @@ def test_country_and_language_filters(bundled: Path, capsys: pytest.CaptureFixtu
 
 
 def test_language_filter_on_a_catalogue_that_has_them() -> None:
-    from moviefinder.catalog import Title
+    from moviefinder.core.catalog import Title
 
     catalog = Catalog.of("c", (
         Title(id="a", title="A", type="series", languages=("ko",)),

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from moviefinder.catalog import Catalog, title_text
-from moviefinder.errors import QueryError
-from moviefinder.finder import Finder, View
-from moviefinder.query import (
+from moviefinder.core.catalog import Catalog, title_text
+from moviefinder.core.errors import QueryError
+from moviefinder.core.finder import Finder, View
+from moviefinder.core.query import (
     GENRE_WORDS,
     NATIONALITIES,
     Filters,
@@ -23,7 +23,7 @@ from moviefinder.query import (
     parse_query,
     read_query,
 )
-from moviefinder.translation import OTHER_MARKERS, detect_language, render_query
+from moviefinder.core.translation import OTHER_MARKERS, detect_language, render_query
 from tests.conftest import FUZZ, TITLES, FakeEncoder
 
 #: Pieces of queries people type, and pieces that look like what the reader looks for.

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from moviefinder import rank
+from moviefinder.core import rank
 
 
 def brute_force(scores: np.ndarray, k: int, mask: np.ndarray | None) -> list[int]:
@@ -100,7 +100,7 @@ def test_diversify_trades_relevance_for_variety() -> None:
 
 def test_score_parts_state_the_formula_that_blend_computes() -> None:
     """A result's parts add up to the score ranking used: one formula, two forms."""
-    from moviefinder.rank import ScoreParts, blend
+    from moviefinder.core.rank import ScoreParts, blend
 
     rng = np.random.default_rng(3)
     query, taste, hints = rng.normal(size=(3, 50)).astype(np.float32)

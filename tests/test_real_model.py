@@ -8,11 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from moviefinder import library, paths
+from moviefinder.app import library
+from moviefinder.app.evaluation import evaluate, load_known_items
 from moviefinder.cli import run
-from moviefinder.embed import PACKAGED_MODEL, SentenceTransformerEncoder
-from moviefinder.evaluation import evaluate, load_known_items
-from moviefinder.finder import Finder
+from moviefinder.core.finder import Finder
+from moviefinder.models.embed import PACKAGED_MODEL, SentenceTransformerEncoder
+from moviefinder.storage import paths
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.real_model

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from moviefinder import config, library, paths
+from moviefinder.app import library
 from moviefinder.cli import run
-from moviefinder.config import Settings, load_settings, mask
-from moviefinder.errors import ServiceError
-from moviefinder.importers.tmdb_api import TmdbClient
+from moviefinder.core.errors import ServiceError
+from moviefinder.sources.importers.tmdb_api import TmdbClient
+from moviefinder.storage import config, paths
+from moviefinder.storage.config import Settings, load_settings, mask
 from tests.fake_tmdb import API_KEY, MALFORMED, SLOW, TOKEN, FakeTmdb, Fault
 
 SECRETS = {"v3 key": API_KEY, "v4 token": TOKEN}
@@ -350,7 +351,7 @@ def test_an_unexpected_crash_prints_no_key(home: Path, tmp_path: Path) -> None:
     from tests.conftest import REPO
 
     script = (
-        "from moviefinder import library\n"
+        "from moviefinder.app import library\n"
         "from moviefinder.cli import main\n"
         "def crash(name, region, client, *args, **kwargs):\n"
         "    secret = client._secret\n"

@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from moviefinder import snapshot, store
-from moviefinder.catalog import Catalog
+from moviefinder.core.catalog import Catalog
+from moviefinder.storage import snapshot, store
 from tests.conftest import FakeEncoder
 
 

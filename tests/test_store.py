@@ -6,9 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from moviefinder import store
-from moviefinder.catalog import Catalog
-from moviefinder.errors import StoreError
+from moviefinder.core.catalog import Catalog
+from moviefinder.core.errors import StoreError
+from moviefinder.storage import store
 from tests.conftest import FakeEncoder
 
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from moviefinder.availability import Availability
-from moviefinder.catalog import Title
-from moviefinder.errors import ServiceError
-from moviefinder.importers.tmdb_api import TmdbClient
-from moviefinder.store import Progress
-from moviefinder.sync import SOURCE, SyncResult, _read_checkpoint, sync_catalog
+from moviefinder.core.availability import Availability
+from moviefinder.core.catalog import Title
+from moviefinder.core.errors import ServiceError
+from moviefinder.sources.importers.tmdb_api import TmdbClient
+from moviefinder.sources.sync import SOURCE, SyncResult, _read_checkpoint, sync_catalog
+from moviefinder.storage.store import Progress
 from tests.fake_tmdb import API_KEY, FakeTmdb, Fault
 
 DAY1, DAY2 = date(2026, 3, 1), date(2026, 3, 8)
@@ -242,7 +242,7 @@ def test_past_tmdbs_page_cap_unseen_titles_are_not_retired(
 ) -> None:
     """TMDB serves at most 500 pages of a listing (HTTP 400 past them): titles past them are
     unseen, not gone. Here the cap is one page of 20 rows, with 36 movies listed."""
-    from moviefinder.importers import tmdb_api
+    from moviefinder.sources.importers import tmdb_api
 
     monkeypatch.setenv("no_proxy", "127.0.0.1")
     with FakeTmdb(extra_movies=30) as tmdb:

@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from moviefinder.catalog import Catalog
 from moviefinder.cli import run
-from moviefinder.finder import Finder, View
-from moviefinder.history import Rating, Viewing
-from moviefinder.store import refresh
-from moviefinder.taste import Signal, build_signals, build_taste, content_scores, summarise
+from moviefinder.core.catalog import Catalog
+from moviefinder.core.finder import Finder, View
+from moviefinder.core.taste import Signal, build_signals, build_taste, content_scores, summarise
+from moviefinder.sources.history import Rating, Viewing
+from moviefinder.storage.store import refresh
 from tests.conftest import FakeEncoder
 
 DAY = datetime(2024, 1, 31)
@@ -148,10 +148,10 @@ def test_taste_finds_an_interest_that_popularity_misses(monkeypatch: pytest.Monk
     """40 space titles watched in order among 200 unrelated ones; popularity is the same
     spread over both groups, so only the content can find the space titles held out. The
     popularity prior (weighted to fit how people pick, README) costs some of them here."""
-    from moviefinder import taste
-    from moviefinder.catalog import Title
-    from moviefinder.errors import InputError
-    from moviefinder.evaluation import evaluate_splits, history_split
+    from moviefinder.app.evaluation import evaluate_splits, history_split
+    from moviefinder.core import taste
+    from moviefinder.core.catalog import Title
+    from moviefinder.core.errors import InputError
 
     rng = np.random.default_rng(11)
     space = [v + 0.15 * rng.normal(size=32) for v in [np.eye(32)[0]] * 40]
@@ -188,8 +188,8 @@ def test_the_popularity_prior_lifts_widely_watched_titles_among_equals() -> None
     """The more people watch a title, the more the prior lifts it. A search ranks as of now:
     a title released after an old history's last viewing is lifted like any other; only an
     evaluation replaying that history gives it nothing for its later fame."""
-    from moviefinder.catalog import Title
-    from moviefinder.taste import Summary, build_signals, taste_of
+    from moviefinder.core.catalog import Title
+    from moviefinder.core.taste import Summary, build_signals, taste_of
 
     matrix = np.array([[1, 0], [0.8, 0.6], [0.8, -0.6], [0.8, 0.6], [0, 1]], dtype=np.float32)
     titles = [
@@ -294,9 +294,14 @@ def test_movielens_ratings_split_by_time_and_rank_every_unseen_title(
 ) -> None:
     """The first 80 % of each user's ratings are the history, the later liked ones held out;
     links tie MovieLens ids to catalogue titles by TMDB id, else IMDb id."""
-    from moviefinder import taste
-    from moviefinder.catalog import Title
-    from moviefinder.evaluation import evaluate_splits, liked_counts, ratings_split, read_movielens
+    from moviefinder.app.evaluation import (
+        evaluate_splits,
+        liked_counts,
+        ratings_split,
+        read_movielens,
+    )
+    from moviefinder.core import taste
+    from moviefinder.core.catalog import Title
 
     monkeypatch.setattr(taste, "PRIOR_WEIGHT", 0.0)  # every title equally known here
     titles = [

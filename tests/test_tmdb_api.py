@@ -5,9 +5,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from moviefinder.catalog import Title
-from moviefinder.errors import ServiceError
-from moviefinder.importers.tmdb_api import REJECTED, GoneError, TmdbClient
+from moviefinder.core.catalog import Title
+from moviefinder.core.errors import ServiceError
+from moviefinder.sources.importers.tmdb_api import REJECTED, GoneError, TmdbClient
 from tests.fake_tmdb import API_KEY, MALFORMED, SLOW, TOKEN, FakeTmdb, Fault
 
 
@@ -300,7 +300,7 @@ def test_plain_http_is_refused_but_on_this_machine() -> None:
 
 def test_a_series_without_episode_run_time_takes_its_last_episodes_length() -> None:
     """TMDB leaves episode_run_time empty for most series since 2023."""
-    from moviefinder.importers.tmdb_api import title_from_details
+    from moviefinder.sources.importers.tmdb_api import title_from_details
 
     answer = {"id": 7, "name": "Quiet Harbour", "first_air_date": "2024-02-01"}
     empty = title_from_details("series", {**answer, "episode_run_time": []})

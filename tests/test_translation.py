@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from moviefinder.cli import run
-from moviefinder.errors import ConfigError
-from moviefinder.query import read_query
-from moviefinder.translation import (
+from moviefinder.core.errors import ConfigError
+from moviefinder.core.query import read_query
+from moviefinder.core.translation import (
     LEXICON_FILE,
     Lexicon,
     detect_language,

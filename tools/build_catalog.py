@@ -21,16 +21,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
-from moviefinder import availability, paths, store
-from moviefinder.availability import Availability
-from moviefinder.catalog import Catalog, Title, normalise_title
-from moviefinder.embed import PACKAGED_MODEL, load_encoder
-from moviefinder.errors import InputError
-from moviefinder.importers.justwatch import read_justwatch
-from moviefinder.importers.netflix_titles import read_netflix_titles
-from moviefinder.importers.tmdb5000 import read_tmdb5000
-from moviefinder.listing_match import ListingMatcher, evidence_from, title_key
-from moviefinder.netflix_lists import (
+from moviefinder.core import availability
+from moviefinder.core.availability import Availability
+from moviefinder.core.catalog import Catalog, Title, normalise_title
+from moviefinder.core.errors import InputError
+from moviefinder.models.embed import PACKAGED_MODEL, load_encoder
+from moviefinder.sources.importers.justwatch import read_justwatch
+from moviefinder.sources.importers.netflix_titles import read_netflix_titles
+from moviefinder.sources.importers.tmdb5000 import read_tmdb5000
+from moviefinder.sources.listing_match import ListingMatcher, evidence_from, title_key
+from moviefinder.sources.netflix_lists import (
     Listing,
     read_daily_top10,
     read_engagement,
@@ -38,7 +38,8 @@ from moviefinder.netflix_lists import (
     read_weekly_top10,
     undubbed,
 )
-from moviefinder.phrases import key_phrases, pick
+from moviefinder.sources.phrases import key_phrases, pick
+from moviefinder.storage import paths, store
 
 NOTES_FILE: Final = "notes.jsonl"
 #: When our notes (and so their Netflix-original flags) were last reviewed: the originals' date.
@@ -101,8 +102,8 @@ def _year_fits(primary: Title, other: Title) -> bool:
 
 def phrased(titles: Iterable[Title]) -> list[Title]:
     """TITLES, read with their outside descriptions as synopses (and TMDB's keywords), made
-    into key phrases (:mod:`moviefinder.phrases`) from every description an entry gathered in
-    the build; the prose itself is dropped here: it is never shipped."""
+    into key phrases (:mod:`moviefinder.sources.phrases`) from every description an entry
+    gathered in the build; the prose itself is dropped here: it is never shipped."""
     return [
         replace(
             t,

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from moviefinder import library, paths, render
+from moviefinder.app import library
 from moviefinder.cli.catalog import catalog_app
 from moviefinder.cli.doctor import doctor
 from moviefinder.cli.evaluate import eval_app
@@ -35,9 +35,12 @@ from moviefinder.cli.options import (
     writing,
 )
 from moviefinder.cli.settings import config_app, warn_exposed_key
-from moviefinder.config import load_settings
-from moviefinder.errors import ExitStatus, MovieFinderError, os_problem
-from moviefinder.query import Filters, decade_years, read_query
+from moviefinder.core import bundle
+from moviefinder.core.errors import ExitStatus, MovieFinderError, os_problem
+from moviefinder.core.query import Filters, decade_years, read_query
+from moviefinder.present import render
+from moviefinder.storage import paths
+from moviefinder.storage.config import load_settings
 
 app = typer.Typer(
     help="What should I watch tonight? Describe it; moviefinder finds it.",
@@ -170,7 +173,7 @@ def import_history(
     ] = False,
 ) -> None:
     """Import your Netflix viewing history; importing the same file twice adds nothing."""
-    from moviefinder import journal
+    from moviefinder.storage import journal
 
     settings = load_settings()
     with writing():
@@ -202,7 +205,7 @@ def similar(
     as_json: AsJson = False,
 ) -> None:
     """Titles most like TITLE, with the same filters as ask."""
-    from moviefinder.matching import resolve_title
+    from moviefinder.core.matching import resolve_title
 
     settings = load_settings()
     finder, taste = finder_and_taste(settings, catalog)
@@ -241,8 +244,8 @@ def explain(
     as_json: AsJson = False,
 ) -> None:
     """Why a title ranks where it does, or why it is hidden."""
-    from moviefinder.explain import taste_neighbours
-    from moviefinder.matching import resolve_title
+    from moviefinder.core.explain import taste_neighbours
+    from moviefinder.core.matching import resolve_title
 
     settings = load_settings()
     finder, profile = finder_and_taste(settings, catalog)
@@ -273,7 +276,7 @@ def rate(
     verdict: Annotated[Verdict, typer.Argument(help="like, dislike, love or clear.")],
 ) -> None:
     """Tell moviefinder what you thought of a title; it outweighs what viewing suggests."""
-    from moviefinder import journal
+    from moviefinder.storage import journal
 
     with writing():
         catalog = library.open_catalog(load_settings().catalog)
@@ -284,7 +287,7 @@ def rate(
 @app.command("taste")
 def show_taste(as_json: AsJson = False) -> None:
     """Show your taste: strongest likes and dislikes, and your interests by their titles."""
-    from moviefinder.taste import representatives
+    from moviefinder.core.taste import representatives
 
     settings = load_settings()
     finder, profile = finder_and_taste(settings)
@@ -299,7 +302,7 @@ def show_paths() -> None:
         [
             ("data", str(paths.data_dir())),
             ("config", str(paths.config_file())),
-            ("default catalogue", str(paths.bundled_dir())),
+            ("default catalogue", str(bundle.bundled_dir())),
         ]
     )
 

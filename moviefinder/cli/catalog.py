@@ -7,11 +7,13 @@ from typing import Annotated
 
 import typer
 
-from moviefinder import library, paths, render
+from moviefinder.app import library
 from moviefinder.cli.options import AsJson, CatalogName, Region, writing
-from moviefinder.config import load_settings
-from moviefinder.errors import ConfigError
-from moviefinder.importers import FORMATS
+from moviefinder.core.errors import ConfigError
+from moviefinder.present import render
+from moviefinder.sources.importers import FORMATS
+from moviefinder.storage import paths
+from moviefinder.storage.config import load_settings
 
 catalog_app = typer.Typer(help="Manage catalogues and their embeddings.", no_args_is_help=True)
 
@@ -58,7 +60,7 @@ def catalog_sync(
     ] = None,
 ) -> None:
     """Fetch what streams on Netflix in your region from TMDB; only changed titles re-embed."""
-    from moviefinder.importers.tmdb_api import TmdbClient
+    from moviefinder.sources.importers.tmdb_api import TmdbClient
 
     if service.lower() != "netflix":
         raise typer.BadParameter("only netflix can be synced", param_hint="--service")

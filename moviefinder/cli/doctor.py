@@ -1,4 +1,4 @@
-"""`moviefinder doctor`: check every stored file; the checks live in :mod:`moviefinder.doctor`."""
+"""`moviefinder doctor`: check every stored file (the checks: :mod:`moviefinder.app.doctor`)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from moviefinder import render
 from moviefinder.cli.options import AsJson
-from moviefinder.errors import ExitStatus
+from moviefinder.core.errors import ExitStatus
+from moviefinder.present import render
 
 
 def doctor(
@@ -25,7 +25,7 @@ def doctor(
     Exits 1 while anything is wrong. Your own data is never deleted: its line names the
     command that makes it again.
     """
-    from moviefinder.doctor import run_checks
+    from moviefinder.app.doctor import run_checks
 
     checks = run_checks(fix)
     render.doctor(checks, as_json)

@@ -8,9 +8,11 @@ from typing import Annotated
 
 import typer
 
-from moviefinder import library, paths, render
+from moviefinder.app import library
 from moviefinder.cli.options import AsJson, CatalogName, finder_and_taste
-from moviefinder.config import load_settings
+from moviefinder.present import render
+from moviefinder.storage import paths
+from moviefinder.storage.config import load_settings
 
 eval_app = typer.Typer(help="Measure how well moviefinder finds things.", no_args_is_help=True)
 
@@ -37,7 +39,7 @@ def eval_known_items(
     as_json: AsJson = False,
 ) -> None:
     """Hit@1/5/10 and MRR of queries whose right answer is known."""
-    from moviefinder.evaluation import evaluate, load_known_items
+    from moviefinder.app.evaluation import evaluate, load_known_items
 
     items = load_known_items(file)
     settings = load_settings()
@@ -57,7 +59,7 @@ def eval_reading(
     as_json: AsJson = False,
 ) -> None:
     """Precision and recall of the filters `ask` reads out of query text."""
-    from moviefinder.evaluation import evaluate_reading, load_reading_cases
+    from moviefinder.app.evaluation import evaluate_reading, load_reading_cases
 
     render.reading_report(evaluate_reading(load_reading_cases(file)), as_json)
 
@@ -99,8 +101,9 @@ def eval_taste(
     user, the liked titles among the last 20 % of ratings from the first 80 % (popularity is
     then the likes among everyone's first 80 %).
     """
-    from moviefinder import evaluation, journal
-    from moviefinder.history import for_profile, read_export
+    from moviefinder.app import evaluation
+    from moviefinder.sources.history import for_profile, read_export
+    from moviefinder.storage import journal
 
     settings = load_settings()
     finder, _ = finder_and_taste(settings, catalog, history=False)
@@ -145,8 +148,8 @@ def eval_coverage(
     as_json: AsJson = False,
 ) -> None:
     """How many titles of real histories match the catalogue, and how many have a synopsis."""
-    from moviefinder.evaluation import history_coverage
-    from moviefinder.history import read_export
+    from moviefinder.app.evaluation import history_coverage
+    from moviefinder.sources.history import read_export
 
     titles = library.open_catalog(catalog or load_settings().catalog)
     found = [history_coverage(str(p), read_export(p).viewings, titles) for p in exports]

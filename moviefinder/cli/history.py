@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
-from moviefinder import library, render
+from moviefinder.app import library
 from moviefinder.cli.options import AsJson, writing
-from moviefinder.config import load_settings
+from moviefinder.present import render
+from moviefinder.storage.config import load_settings
 
 history_app = typer.Typer(
     help="Your imported viewing history: what was watched and how it matched the catalogue.",
@@ -26,7 +27,7 @@ def history(
     as_json: AsJson = False,
 ) -> None:
     """Show the imported history: most watched titles and what they matched."""
-    from moviefinder import journal
+    from moviefinder.storage import journal
 
     if ctx.invoked_subcommand is None:
         stored = journal.load_journal()
@@ -43,7 +44,7 @@ def history_link(
     catalogue_id: Annotated[str, typer.Argument(help="Catalogue id, imdb id or exact title.")],
 ) -> None:
     """Match a history title to a catalogue title by hand (kept across re-imports)."""
-    from moviefinder import journal
+    from moviefinder.storage import journal
 
     with writing():
         catalog = library.open_catalog(load_settings().catalog)

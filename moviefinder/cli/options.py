@@ -8,17 +8,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from moviefinder import library, render
-from moviefinder.config import Settings
-from moviefinder.errors import InputError
-from moviefinder.finder import Finder, View
+from moviefinder.app import library
+from moviefinder.core.errors import InputError
+from moviefinder.core.finder import Finder, View
+from moviefinder.present import render
+from moviefinder.storage.config import Settings
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
-    from moviefinder.catalog import Catalog
-    from moviefinder.query import Filters, ParsedQuery
-    from moviefinder.taste import Taste
+    from moviefinder.core.catalog import Catalog
+    from moviefinder.core.query import Filters, ParsedQuery
+    from moviefinder.core.taste import Taste
 
 
 class Kind(StrEnum):
@@ -39,7 +40,7 @@ def region_code(value: str | None) -> str | None:
     text = value.strip()
     if len(text) == 2 and text.isalpha() and text.isascii():
         return text.upper()
-    from moviefinder.countries import country_code
+    from moviefinder.core.countries import country_code
 
     code = country_code(text)
     if code is None:
@@ -132,7 +133,7 @@ def search_view(
 def known_options(catalog: Catalog, explicit: Filters) -> None:
     """Refuse a --genre or --country the catalogue cannot match, naming the values it can
     (a typo would otherwise only say "No titles match")."""
-    from moviefinder.countries import country_name
+    from moviefinder.core.countries import country_name
 
     genres = catalog.genre_names() if explicit.genres or explicit.exclude_genres else []
     for option, wanted in (
@@ -155,7 +156,7 @@ def known_options(catalog: Catalog, explicit: Filters) -> None:
 
 def writing() -> AbstractContextManager[None]:
     """The data directory's write lock, held by every command that changes it (see
-    :mod:`moviefinder.lock`); says so once while another moviefinder has it."""
-    from moviefinder import lock  # filelock: only commands that write pay for it
+    :mod:`moviefinder.storage.lock`); says so once while another moviefinder has it."""
+    from moviefinder.storage import lock  # filelock: only commands that write pay for it
 
     return lock.hold(render.waiting)

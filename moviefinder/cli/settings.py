@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from moviefinder import paths, render
 from moviefinder.cli.options import writing
+from moviefinder.present import render
+from moviefinder.storage import paths
 
 config_app = typer.Typer(help="Show or change the settings in config.toml.", no_args_is_help=True)
 
@@ -16,7 +17,7 @@ config_app = typer.Typer(help="Show or change the settings in config.toml.", no_
 def warn_exposed_key() -> None:
     """Runs before every command: a config file holding the TMDB key must not be readable by
     other users."""
-    from moviefinder.config import exposed_key_warning
+    from moviefinder.storage.config import exposed_key_warning
 
     warning = exposed_key_warning()
     if warning is not None:
@@ -26,7 +27,7 @@ def warn_exposed_key() -> None:
 @config_app.command("show")
 def config_show() -> None:
     """Every setting in effect and where it comes from; the TMDB key masked."""
-    from moviefinder.config import shown_settings
+    from moviefinder.storage.config import shown_settings
 
     render.settings(shown_settings())
 
@@ -43,7 +44,7 @@ def config_set(
     ] = None,
 ) -> None:
     """Write one setting to config.toml (readable by you only)."""
-    from moviefinder.config import SECRET, mask, set_value
+    from moviefinder.storage.config import SECRET, mask, set_value
 
     if value is None:
         if key != SECRET:

@@ -1,0 +1,491 @@
+"""The user's stored viewing history: imports merged without duplicates, ratings, and the
+links made by hand from history titles to catalogue titles. It never leaves the data directory.
+
+``<data dir>/history/`` holds ``viewings.jsonl``, ``ratings.jsonl`` and ``links.json``,
+replaced together (:func:`files.replace_together`): a crash leaves the history as it was before
+the command or as it is after, never an import's viewings without its ratings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+from moviefinder.core.catalog import Catalog, Title
+from moviefinder.core.errors import CatalogError, InputError
+from moviefinder.core.matching import Matcher, TitleMatch, resolve_title
+from moviefinder.sources.history import (
+    PROGRESS_EVERY,
+    HistoryFile,
+    Rating,
+    Viewing,
+    for_profile,
+    read_export,
+    split_title,
+)
+from moviefinder.storage import digest as digests
+from moviefinder.storage import paths
+from moviefinder.storage.digest import Digest
+from moviefinder.storage.files import atomic_file, replace_together, settle
+
+if TYPE_CHECKING:
+    from moviefinder.storage.store import Progress, Stages
+
+VIEWINGS_FILE, RATINGS_FILE, LINKS_FILE = paths.HISTORY_FILES
+MATCHES_FILE: Final = "matches.json"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Journal:
+    viewings: tuple[Viewing, ...] = ()
+    ratings: tuple[Rating, ...] = ()
+    links: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import read, kept, skipped and matched."""
+
+    rows: int
+    kept: int
+    added: int
+    skipped: dict[str, int]
+    ratings: int
+    titles: int
+    matched_titles: int
+    matched_views: float
+    unmatched: tuple[tuple[str, int], ...]
+    #: Viewings per country they were watched in, most first.
+    countries: tuple[tuple[str, int], ...] = ()
+    #: The region configured when it was imported.
+    region: str = ""
+    #: The first few unreadable rows: (line number, what was wrong).
+    bad: tuple[tuple[int, str], ...] = ()
+    #: The profiles the stored history now holds, when it is more than one person's.
+    profiles: tuple[str, ...] = ()
+
+
+#: A history of at least this many titles, of which fewer than this share match a catalogue of
+#: at least this size (a real history matches about half of the default one), is taken for
+#: something else (a book list, another service's export) until --force.
+FEW_MATCH_TITLES: Final = 20
+FEW_MATCH_SHARE: Final = 0.05
+FEW_MATCH_CATALOG: Final = 1_000
+
+
+#: How to get past a damaged history file: the export can always be imported again.
+HISTORY_REMEDY: Final = (
+    "move it aside and run `moviefinder import-history <your Netflix export> --replace`"
+)
+LINKS_REMEDY: Final = "fix it, or move it aside (the links made by hand are then lost)"
+
+
+def load_journal() -> Journal:
+    """The stored history (empty before the first import).
+
+    Raises:
+        InputError: a stored file is damaged (it names the file, the line and the way out).
+    """
+    folder = paths.history_dir()
+    settle(folder)
+    return Journal(
+        read_viewings(folder / VIEWINGS_FILE),
+        read_ratings(folder / RATINGS_FILE),
+        read_links(folder / LINKS_FILE),
+    )
+
+
+def read_viewings(path: Path) -> tuple[Viewing, ...]:
+    """The viewings stored in PATH (none without the file). Raises InputError if damaged."""
+    return tuple(_records(path, _viewing, HISTORY_REMEDY))
+
+
+def read_ratings(path: Path) -> tuple[Rating, ...]:
+    """The ratings stored in PATH (none without the file). Raises InputError if damaged."""
+    return tuple(_records(path, _rating, HISTORY_REMEDY))
+
+
+def read_links(path: Path) -> dict[str, str]:
+    """The links made by hand stored in PATH. Raises InputError if damaged."""
+    links = _records(path, _links, LINKS_REMEDY, whole=True)
+    return links[0] if links else {}
+
+
+def _records(path: Path, parse: Callable[[Any], T], remedy: str, whole: bool = False) -> list[T]:
+    """PATH's JSON lines (or, if WHOLE, its one JSON document) through PARSE."""
+    if not path.is_file():
+        return []
+    number = 0
+    try:
+        text = path.read_text(encoding="utf-8")
+        if whole:
+            return [parse(json.loads(text))]
+        records = []
+        for number, line in enumerate(text.split("\n"), 1):  # noqa: B007 (named in errors)
+            if line.strip():
+                records.append(parse(json.loads(line)))
+        return records
+    except OSError as exc:
+        raise InputError(f"Cannot read {path} ({exc.strerror or exc}) — {remedy}.") from None
+    except (KeyError, TypeError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
+        reason = f"no {exc.args[0]!r}" if isinstance(exc, KeyError) else str(exc)
+        where = f"line {number}: " if number else ""
+        raise InputError(f"{path} is damaged ({where}{reason}) — {remedy}.") from None
+
+
+def _text(record: dict[str, Any], key: str) -> str:
+    value = record[key]
+    if not isinstance(value, str):
+        raise TypeError(f"{key} is not text")
+    return value
+
+
+def _viewing(record: Any) -> Viewing:
+    seconds = record.get("seconds")
+    if seconds is not None and type(seconds) is not int:
+        raise TypeError("seconds is not a whole number")
+    return Viewing(
+        _text(record, "title"),
+        datetime.fromisoformat(_text(record, "when")),
+        str(record.get("profile", "")),
+        seconds,
+        str(record.get("country", "")),
+    )
+
+
+def _rating(record: Any) -> Rating:
+    thumbs = record["thumbs"]
+    if type(thumbs) is not int:
+        raise TypeError("thumbs is not a whole number")
+    when = record.get("when")
+    return Rating(
+        _text(record, "title"),
+        thumbs,
+        None if when is None else datetime.fromisoformat(_text(record, "when")),
+        str(record.get("profile", "")),
+    )
+
+
+def _links(document: Any) -> dict[str, str]:
+    if not isinstance(document, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in document.items()
+    ):
+        raise TypeError("not an object of history title → catalogue id")
+    return document
+
+
+def _ticker(progress: Progress | None, total: int) -> Callable[[int], None]:
+    """tick(done) that tells PROGRESS every so many of TOTAL steps (a short run stays quiet)."""
+    if progress is None or total < PROGRESS_EVERY:
+        return lambda done: None
+
+    def tick(done: int) -> None:
+        if done % PROGRESS_EVERY == 0 or done == total:
+            progress(done, total)
+
+    return tick
+
+
+def _write_lines(
+    path: Path, records: Iterable[dict[str, Any]], total: int, progress: Progress | None = None
+) -> None:
+    tick = _ticker(progress, total)
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # once: dumps() makes one per call
+    with atomic_file(path) as handle:
+        for done, record in enumerate(records, 1):
+            handle.write(encode(record).encode() + b"\n")
+            tick(done)
+
+
+def save_journal(journal: Journal, progress: Progress | None = None) -> None:
+    """Replace the stored history with JOURNAL, its three files as one change; PROGRESS hears
+    of the viewings written."""
+    viewings = (
+        {
+            "title": v.title,
+            "when": v.when.isoformat(),
+            "profile": v.profile,
+            "seconds": v.seconds,
+            "country": v.country,
+        }
+        for v in journal.viewings
+    )
+    ratings = (
+        {
+            "title": r.title,
+            "thumbs": r.thumbs,
+            "when": r.when.isoformat() if r.when else None,
+            "profile": r.profile,
+        }
+        for r in journal.ratings
+    )
+    with replace_together(paths.history_dir()) as new:
+        _write_lines(new(VIEWINGS_FILE), viewings, len(journal.viewings), progress)
+        _write_lines(new(RATINGS_FILE), ratings, len(journal.ratings))
+        with atomic_file(new(LINKS_FILE)) as handle:
+            handle.write(json.dumps(journal.links, ensure_ascii=False, indent=1).encode())
+
+
+def merge(journal: Journal, export: HistoryFile, replace: bool = False) -> tuple[Journal, int]:
+    """JOURNAL with EXPORT's viewings and ratings added once each; links always survive."""
+    base = Journal(links=journal.links) if replace else journal
+    seen = {(v.profile, v.title, v.when) for v in base.viewings}
+    fresh = [v for v in export.viewings if (v.profile, v.title, v.when) not in seen]
+    rated = {(r.profile, r.title) for r in export.ratings}
+    ratings = tuple(r for r in base.ratings if (r.profile, r.title) not in rated) + export.ratings
+    merged = Journal(
+        tuple(sorted((*base.viewings, *fresh), key=lambda v: v.when)), ratings, base.links
+    )
+    return merged, len(fresh)
+
+
+@dataclass(frozen=True)
+class ShowViews:
+    """A show (a series counts all its episodes) with its viewings and catalogue match."""
+
+    show: str
+    views: int
+    match: TitleMatch
+
+
+def watched_shows(
+    viewings: tuple[Viewing, ...],
+    links: dict[str, str],
+    catalog: Catalog,
+    progress: Progress | None = None,
+    matcher: Matcher | None = None,
+) -> list[ShowViews]:
+    """VIEWINGS grouped by show and matched to CATALOG (by MATCHER, if one is at hand), most
+    watched first; PROGRESS hears of the titles matched."""
+    matcher = matcher or Matcher(catalog)
+    counts = Counter(v.title for v in viewings)
+    shows: dict[str, ShowViews] = {}
+    tick = _ticker(progress, len(counts))
+    for done, (title, count) in enumerate(counts.items(), 1):
+        tick(done)
+        match = matcher.match(title, links)
+        known = shows.get(match.title)
+        if known is None:
+            shows[match.title] = ShowViews(match.title, count, match)
+        else:
+            best = known.match if known.match.matched else match
+            shows[match.title] = ShowViews(match.title, known.views + count, best)
+    return sorted(shows.values(), key=lambda s: (-s.views, s.show))
+
+
+def import_history(
+    path: Path,
+    catalog: Catalog,
+    profile: str | None = None,
+    replace: bool = False,
+    stages: Stages | None = None,
+    region: str = "",
+    force: bool = False,
+) -> ImportReport:
+    """Read the export at PATH, add it to the stored history, make its digest for CATALOG and
+    report what happened.
+
+    A simple export does not say where it was watched: its viewings take REGION, the
+    configured one (a full export's Country column says it). STAGES gives the progress of
+    each step of a long import: reading, matching, saving, summing up.
+
+    Raises:
+        InputError: unreadable export, profile trouble (see :func:`history.for_profile`), or
+            (unless FORCE) so few of its titles match the catalogue that it is likely no
+            Netflix history at all — checked before anything is stored.
+    """
+
+    def stage(name: str) -> Progress | None:
+        return None if stages is None else stages(name)
+
+    export = for_profile(read_export(path, stage("reading history")), profile)
+    if region and not export.full:
+        export = dataclasses.replace(
+            export,
+            viewings=tuple(
+                v if v.country else dataclasses.replace(v, country=region) for v in export.viewings
+            ),
+        )
+    if replace:  # what is replaced may be damaged: only the links made by hand are kept
+        settle(paths.history_dir())
+        stored = Journal(links=read_links(paths.history_dir() / LINKS_FILE))
+    else:
+        stored = load_journal()
+    journal, added = merge(stored, export, replace)
+    matcher = Matcher(catalog)  # shared with the digest below
+    shows = watched_shows(
+        export.viewings, journal.links, catalog, stage("matching titles"), matcher
+    )
+    matched = sum(1 for s in shows if s.match.matched)
+    suspect = len(shows) >= FEW_MATCH_TITLES and len(catalog) >= FEW_MATCH_CATALOG
+    if suspect and not force and matched < FEW_MATCH_SHARE * len(shows):
+        raise InputError(
+            f"Only {matched} of the {len(shows)} titles in {path.name} match the catalogue: is it "
+            "a Netflix viewing history? Nothing was stored; --force imports it anyway."
+        )
+    save_journal(journal, stage("saving"))
+    digest(catalog, stage("summing up"), journal, matcher)
+    total = sum(s.views for s in shows)
+    return ImportReport(
+        rows=export.rows,
+        kept=len(export.viewings),
+        added=added,
+        skipped=export.skipped,
+        ratings=len(export.ratings),
+        titles=len(shows),
+        matched_titles=matched,
+        matched_views=sum(s.views for s in shows if s.match.matched) / total if total else 0.0,
+        unmatched=tuple((s.show, s.views) for s in shows if not s.match.matched),
+        countries=tuple(Counter(v.country for v in export.viewings if v.country).most_common()),
+        region=region,
+        bad=export.bad,
+        profiles=_profiles(journal),
+    )
+
+
+def _profiles(journal: Journal) -> tuple[str, ...]:
+    """The profiles JOURNAL's viewings come from, when there are several (their taste mixes)."""
+    names = sorted({v.profile for v in journal.viewings if v.profile})
+    return tuple(names) if len(names) > 1 else ()
+
+
+def digest(
+    catalog: Catalog,
+    progress: Progress | None = None,
+    stored: Journal | None = None,
+    matcher: Matcher | None = None,
+) -> Digest | None:
+    """The stored history's digest for CATALOG (see :mod:`moviefinder.storage.digest`), None without
+    a history. Read when it is current, else made from STORED (the journal just saved) or
+    the stored history, and kept; PROGRESS hears of the titles matched on the way (by MATCHER,
+    if one is at hand).
+
+    Raises:
+        InputError: the history has to be read and a stored file is damaged.
+    """
+    if not paths.history_dir().is_dir():
+        return None
+    key = digests.key(catalog.name)
+    found = digests.read(key, len(catalog))
+    if found is not None:
+        return found
+    stored = load_journal() if stored is None else stored
+    if not stored.viewings and not stored.ratings:
+        return None
+    rows = resolve(stored, catalog, key["catalog"], progress, matcher)
+    made = digests.make(stored.viewings, stored.ratings, rows)
+    digests.write(key, made)
+    return made
+
+
+def link(history_title: str, catalogue_ref: str, catalog: Catalog) -> tuple[str, str]:
+    """Tie a history title to a catalogue title by hand; kept across re-imports.
+
+    Raises:
+        CatalogError: the catalogue has no such title.
+        InputError: HISTORY_TITLE is no title of the stored history.
+    """
+    rows = catalog.find(catalogue_ref)
+    if not rows:
+        raise CatalogError(f"No catalogue title '{catalogue_ref}' (use an id such as jw:ts36577).")
+    title_id = str(catalog.columns["id"][rows[0]])
+    journal = load_journal()
+    show = split_title(history_title).show
+    shows = {split_title(v.title).show for v in journal.viewings} | {
+        r.title for r in journal.ratings
+    }
+    if show not in shows:
+        folded = {s.casefold(): s for s in shows}
+        hint = f" — did you mean '{folded[show.casefold()]}'?" if show.casefold() in folded else ""
+        raise InputError(
+            f"'{history_title}' is not a title in your history{hint} (`moviefinder history --all`"
+            " lists them)."
+        )
+    linked = Journal(journal.viewings, journal.ratings, {**journal.links, show: title_id})
+    save_journal(linked)
+    digest(catalog, stored=linked)
+    return show, title_id
+
+
+def resolve(
+    journal: Journal,
+    catalog: Catalog,
+    stamp: str,
+    progress: Progress | None = None,
+    matcher: Matcher | None = None,
+) -> dict[str, int]:
+    """Catalogue row of every matched title in JOURNAL (viewings and ratings).
+
+    Matching a long history takes a second, so the result is kept in ``matches.json`` for the
+    catalogue version STAMP and the current links, and only new titles are matched again.
+    """
+    path = paths.history_dir() / MATCHES_FILE
+    titles = {v.title for v in journal.viewings} | {r.title for r in journal.ratings}
+    ids: dict[str, str | None] = {}
+    try:
+        cached = json.loads(path.read_text(encoding="utf-8"))
+        if cached["stamp"] == stamp and cached["links"] == journal.links:
+            ids = dict(cached["ids"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    todo = titles - set(ids)
+    if todo:
+        found = match_rows(todo, catalog, journal.links, progress, matcher)
+        ids.update({t: str(catalog.columns["id"][found[t]]) if t in found else None for t in todo})
+        record = {"stamp": stamp, "links": journal.links, "ids": ids}
+        try:
+            with atomic_file(path) as handle:
+                handle.write(json.dumps(record, ensure_ascii=False).encode())
+        except OSError:
+            pass  # only a cache: a read-only data directory matches again next time
+    row_of = {id_: row for row, id_ in enumerate(catalog.columns["id"])}
+    return {t: row_of[i] for t in titles if (i := ids.get(t)) is not None and i in row_of}
+
+
+def match_rows(
+    titles: Iterable[str],
+    catalog: Catalog,
+    links: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+    matcher: Matcher | None = None,
+) -> dict[str, int]:
+    """Catalogue row of each of TITLES that matches (no cache: for one-off files)."""
+    matcher = matcher or Matcher(catalog)
+    distinct = set(titles)
+    tick = _ticker(progress, len(distinct))
+    found = {}
+    for done, title in enumerate(distinct, 1):
+        tick(done)
+        if (row := matcher.match(title, links).row) is not None:
+            found[title] = row
+    return found
+
+
+RATINGS: Final = {"dislike": 1, "like": 2, "love": 3}
+
+
+def rate(catalogue_ref: str, verdict: str, catalog: Catalog) -> Title:
+    """Record a like, dislike or love for a catalogue title (``clear`` forgets it).
+
+    Raises:
+        CatalogError: no such title, or no title clearly meant (the closest are listed).
+        InputError: an unknown verdict.
+    """
+    if verdict not in (*RATINGS, "clear"):
+        raise InputError(f"Rate with like, dislike, love or clear — not {verdict!r}.")
+    title = catalog.title(resolve_title(catalog, catalogue_ref))  # as explain resolves it
+    stored = load_journal()
+    kept = tuple(r for r in stored.ratings if r.title != title.title)
+    if verdict != "clear":
+        kept += (Rating(title.title, RATINGS[verdict], datetime.now().replace(microsecond=0)),)
+    rated = Journal(stored.viewings, kept, stored.links)
+    save_journal(rated)
+    digest(catalog, stored=rated)
+    return title
