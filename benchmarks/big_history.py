@@ -28,7 +28,8 @@ from pathlib import Path
 from _common import SHARED, bench_home, machine, median, table, timed
 
 import moviefinder as moviefinder_package
-from moviefinder.sources.history import read_export, split_title
+from moviefinder.core.viewing import split_title
+from moviefinder.sources.netflix_export import read_export
 
 SOURCE = SHARED / "histories" / "nl-simple"
 QUERIES = ("King Alfred fights vikings", "chemistry teacher cooks meth", "a heist in Madrid")

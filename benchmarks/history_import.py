@@ -15,10 +15,9 @@ from pathlib import Path
 
 from _common import machine, table
 
-from moviefinder.app import library
+from moviefinder.app import history, library
 from moviefinder.core.matching import Matcher
-from moviefinder.sources.history import read_export
-from moviefinder.storage import journal
+from moviefinder.sources.netflix_export import read_export
 
 SOURCE = Path(__file__).resolve().parents[2] / "shared" / "data" / "histories" / "nl-simple"
 
@@ -45,7 +44,7 @@ def main() -> None:
         catalog = library.open_catalog()
 
         start = time.perf_counter()
-        report = journal.import_history(path, catalog)
+        report = history.import_history(path, catalog)
         ours = time.perf_counter() - start
 
         start = time.perf_counter()

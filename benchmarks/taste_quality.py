@@ -30,7 +30,7 @@ from moviefinder.app import evaluation, library
 from moviefinder.app.evaluation import Split
 from moviefinder.core import rank, taste
 from moviefinder.core.finder import Finder
-from moviefinder.sources.history import for_profile, read_export
+from moviefinder.sources.netflix_export import for_profile, read_export
 from moviefinder.storage import journal
 from moviefinder.storage.config import load_settings
 

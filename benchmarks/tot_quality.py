@@ -29,7 +29,7 @@ from _common import bench_home, machine, table, tmdb_catalog
 from moviefinder.app import library
 from moviefinder.app.evaluation import CUTOFFS, KnownItem, evaluate
 from moviefinder.core import rank
-from moviefinder.models.embed import encode_batched
+from moviefinder.core.encoder import encode_batched
 from moviefinder.storage.config import load_settings
 
 WORD = re.compile(r"\w+")

@@ -12,12 +12,11 @@ from moviefinder.core.availability import (
     catalogue_records,
     evidence_titles,
     for_region,
-    read_availability,
-    write_availability,
 )
 from moviefinder.core.catalog import Catalog
 from moviefinder.core.errors import InputError
 from moviefinder.storage import paths
+from moviefinder.storage.evidence import read_availability, write_availability
 
 TODAY = date(2026, 11, 22)
 RECORDS = [

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from moviefinder.core.catalog import Catalog, title_text
-from moviefinder.models.embed import PACKAGED_MODEL
+from moviefinder.core.encoder import PACKAGED_MODEL
 from moviefinder.storage import paths, store
 from tests.conftest import REPO, SHARED
 from tools.build_catalog import NOTES_FILE, read_notes
@@ -126,7 +126,7 @@ def test_no_eight_word_run_of_outside_prose_in_our_words() -> None:
 
 
 def test_shipped_availability_names_real_titles_with_dates(default: Catalog) -> None:
-    from moviefinder.core.availability import read_availability
+    from moviefinder.storage.evidence import read_availability
 
     records = read_availability(DATA / paths.AVAILABILITY_FILE)
     ids = set(default.columns["id"])
@@ -217,7 +217,8 @@ def test_titles_the_lists_name_but_the_catalogue_lacks_are_added_with_their_fact
 
 @needs_lists
 def test_at_least_6000_titles_carry_nl_evidence_with_source_and_date(default: Catalog) -> None:
-    from moviefinder.core.availability import evidence_titles, read_availability
+    from moviefinder.core.availability import evidence_titles
+    from moviefinder.storage.evidence import read_availability
 
     records = read_availability(DATA / paths.AVAILABILITY_FILE)
     assert evidence_titles(records, default)["NL"] >= 6000

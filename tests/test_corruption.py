@@ -19,9 +19,10 @@ import pytest
 from moviefinder.app import library
 from moviefinder.cli import run
 from moviefinder.core.catalog import Catalog
+from moviefinder.core.encoder import PACKAGED_MODEL
 from moviefinder.core.errors import ModelError, StoreError
 from moviefinder.models import export
-from moviefinder.models.embed import PACKAGED_MODEL, OnnxEncoder
+from moviefinder.models.embed import OnnxEncoder
 from moviefinder.storage import paths, snapshot, store
 from tests.conftest import TITLES, FakeEncoder
 

@@ -24,8 +24,8 @@ import pytest
 
 from moviefinder.app import library
 from moviefinder.cli import run
-from moviefinder.core.availability import read_availability
 from moviefinder.storage import files, journal, lock, paths, store
+from moviefinder.storage.evidence import read_availability
 from tests import child
 from tests.fake_tmdb import API_KEY, FakeTmdb
 

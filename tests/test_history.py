@@ -7,13 +7,12 @@ from pathlib import Path
 import pytest
 
 from moviefinder.core.errors import InputError
-from moviefinder.sources.history import (
-    ParsedTitle,
+from moviefinder.core.viewing import ParsedTitle, split_title
+from moviefinder.sources.netflix_export import (
     detect_date_format,
     for_profile,
     parse_activity,
     read_export,
-    split_title,
 )
 from tests.conftest import SHARED
 

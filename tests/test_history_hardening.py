@@ -28,18 +28,15 @@ from hypothesis import strategies as st
 from moviefinder.cli import run
 from moviefinder.core.catalog import Catalog
 from moviefinder.core.errors import ExitStatus, InputError
-from moviefinder.sources import history
-from moviefinder.sources.history import (
+from moviefinder.core.progress import PROGRESS_EVERY
+from moviefinder.core.viewing import HistoryFile, ParsedTitle, Rating, split_title
+from moviefinder.sources import netflix_export
+from moviefinder.sources.netflix_export import (
     DATE_FORMATS,
-    PROGRESS_EVERY,
-    HistoryFile,
-    ParsedTitle,
-    Rating,
     parse_activity,
     parse_ratings,
     parse_simple,
     read_export,
-    split_title,
 )
 from moviefinder.storage import paths
 from tests.conftest import FUZZ, REPO, SHARED
@@ -243,7 +240,7 @@ def test_fuzz_parse_activity(
     check_history(result)
     if result is not None:
         for viewing in result.viewings:
-            assert viewing.seconds is not None and viewing.seconds >= history.MIN_SECONDS
+            assert viewing.seconds is not None and viewing.seconds >= netflix_export.MIN_SECONDS
 
 
 @FUZZ
@@ -568,7 +565,7 @@ def test_too_large_file(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(history, "MAX_MEMBER_BYTES", 2**20)
+    monkeypatch.setattr(netflix_export, "MAX_MEMBER_BYTES", 2**20)
     path = file_in("NetflixViewingHistory.csv", b"Title,Date\n" + b"Heat,01-02-23\n" * 80_000)
     line = rejected(capsys, [str(path)], stored)
     assert line == f"Error: {path} is too large to be a viewing history (over 1 MB)."
@@ -716,7 +713,7 @@ def test_zip_bomb_declaring_too_much(
         bomb.open("NetflixViewingHistory.csv", "w") as member,
     ):
         member.write(b"Title,Date\n")
-        for _ in range(history.MAX_MEMBER_BYTES // len(block) + 10):
+        for _ in range(netflix_export.MAX_MEMBER_BYTES // len(block) + 10):
             member.write(block)
     assert archive.stat().st_size < 2 * 2**20
     line = rejected(capsys, [str(archive)], stored)
@@ -742,7 +739,7 @@ def test_zip_member_over_a_lowered_limit(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(history, "MAX_MEMBER_BYTES", 2**20)
+    monkeypatch.setattr(netflix_export, "MAX_MEMBER_BYTES", 2**20)
     archive = zip_with(
         tmp_path / "big.zip", {"a/NetflixViewingHistory.csv": b"Heat,01-02-23\n" * 80_000}
     )
@@ -1110,8 +1107,8 @@ def test_the_digest_follows_the_history_and_the_catalogue(
 def test_every_step_of_a_long_import_shows_progress(
     bundled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from moviefinder.app import history
     from moviefinder.core.matching import Matcher
-    from moviefinder.storage import journal
     from tests.conftest import TITLES as CATALOGUE
 
     rows = PROGRESS_EVERY + 7
@@ -1131,7 +1128,7 @@ def test_every_step_of_a_long_import_shows_progress(
     def stage(name: str) -> Callable[[int, int], None]:
         return lambda done, total: calls.setdefault(name, []).append((done, total))
 
-    report = journal.import_history(path, Catalog.of("default", CATALOGUE), stages=stage)
+    report = history.import_history(path, Catalog.of("default", CATALOGUE), stages=stage)
     assert report.matched_titles == 1 and report.kept == rows
     assert list(calls) == ["reading history", "matching titles", "saving", "summing up"]
     assert all(steps[-1] == (rows, rows) for steps in calls.values())

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from moviefinder.app import history
 from moviefinder.cli import run
 from moviefinder.core.catalog import Catalog, Title
 from moviefinder.core.errors import CatalogError, InputError
@@ -83,25 +84,25 @@ def test_import_reports_and_reimport_adds_nothing(
 ) -> None:
     path = tmp_path / "NetflixViewingHistory.csv"
     path.write_text(SIMPLE, encoding="utf-8")
-    report = journal.import_history(path, catalog)
+    report = history.import_history(path, catalog)
     assert (report.rows, report.kept, report.added) == (6, 6, 6)
     assert (report.titles, report.matched_titles) == (5, 4)
     assert report.unmatched == (("Heat 2", 1),)
     assert report.matched_views == pytest.approx(5 / 6)
-    again = journal.import_history(path, catalog)
+    again = history.import_history(path, catalog)
     assert again.added == 0 and len(journal.load_journal().viewings) == 6
 
 
 def test_links_win_and_survive_replace(home: Path, tmp_path: Path, catalog: Catalog) -> None:
     path = tmp_path / "NetflixViewingHistory.csv"
     path.write_text(SIMPLE, encoding="utf-8")
-    journal.import_history(path, catalog)
-    assert journal.link("Heat 2", "t:5", catalog) == ("Heat 2", "t:5")
-    report = journal.import_history(path, catalog, replace=True)
+    history.import_history(path, catalog)
+    assert history.link("Heat 2", "t:5", catalog) == ("Heat 2", "t:5")
+    report = history.import_history(path, catalog, replace=True)
     assert report.added == 6
     assert report.unmatched == ()
     with pytest.raises(CatalogError, match="No catalogue title 'nope'"):
-        journal.link("Heat 2", "nope", catalog)
+        history.link("Heat 2", "nope", catalog)
 
 
 def test_damaged_store_is_a_clear_error_that_replace_gets_past(
@@ -121,8 +122,8 @@ def test_damaged_store_is_a_clear_error_that_replace_gets_past(
     export = tmp_path / "NetflixViewingHistory.csv"
     export.write_text(SIMPLE, encoding="utf-8")
     with pytest.raises(InputError):  # a plain import would merge into the damaged file
-        journal.import_history(export, catalog)
-    assert journal.import_history(export, catalog, replace=True).added == 6
+        history.import_history(export, catalog)
+    assert history.import_history(export, catalog, replace=True).added == 6
     stored = journal.load_journal()
     assert len(stored.viewings) == 6 and stored.links == {"Heat 2": "t:5"}  # links kept
 
@@ -164,7 +165,7 @@ def test_shared_histories_import_with_their_match_rate(
     from moviefinder.app import library
 
     catalog = library.open_catalog()
-    report = journal.import_history(HISTORIES / folder, catalog, profile)
+    report = history.import_history(HISTORIES / folder, catalog, profile)
     assert report.kept > 0 and report.added == report.kept
     assert report.matched_views >= floor, report.unmatched[:10]
 
@@ -172,7 +173,7 @@ def test_shared_histories_import_with_their_match_rate(
 def test_merge_keeps_order_and_dedupes() -> None:
     from datetime import datetime
 
-    from moviefinder.sources.history import HistoryFile, Viewing
+    from moviefinder.core.viewing import HistoryFile, Viewing
 
     a = Viewing("A", datetime(2021, 1, 2))
     b = Viewing("B", datetime(2021, 1, 1))

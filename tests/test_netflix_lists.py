@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from moviefinder.cli import run
-from moviefinder.core.availability import Availability, read_availability
+from moviefinder.core.availability import Availability
 from moviefinder.core.catalog import Catalog, Title
 from moviefinder.core.errors import InputError
 from moviefinder.sources import netflix_lists
@@ -25,6 +25,7 @@ from moviefinder.sources.netflix_lists import (
     undubbed,
 )
 from moviefinder.storage import paths
+from moviefinder.storage.evidence import read_availability
 from tests.conftest import SHARED
 
 ENGAGEMENT = """period,kind,title,original_title,available_globally,release_date,runtime_minutes,hours_viewed,views

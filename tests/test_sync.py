@@ -11,9 +11,9 @@ import pytest
 from moviefinder.core.availability import Availability
 from moviefinder.core.catalog import Title
 from moviefinder.core.errors import ServiceError
+from moviefinder.core.progress import Progress
 from moviefinder.sources.importers.tmdb_api import TmdbClient
 from moviefinder.sources.sync import SOURCE, SyncResult, _read_checkpoint, sync_catalog
-from moviefinder.storage.store import Progress
 from tests.fake_tmdb import API_KEY, FakeTmdb, Fault
 
 DAY1, DAY2 = date(2026, 3, 1), date(2026, 3, 8)

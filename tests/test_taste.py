@@ -12,7 +12,7 @@ from moviefinder.cli import run
 from moviefinder.core.catalog import Catalog
 from moviefinder.core.finder import Finder, View
 from moviefinder.core.taste import Signal, build_signals, build_taste, content_scores, summarise
-from moviefinder.sources.history import Rating, Viewing
+from moviefinder.core.viewing import Rating, Viewing
 from moviefinder.storage.store import refresh
 from tests.conftest import FakeEncoder
 

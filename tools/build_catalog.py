@@ -24,8 +24,9 @@ from typing import Final
 from moviefinder.core import availability
 from moviefinder.core.availability import Availability
 from moviefinder.core.catalog import Catalog, Title, normalise_title
+from moviefinder.core.encoder import PACKAGED_MODEL
 from moviefinder.core.errors import InputError
-from moviefinder.models.embed import PACKAGED_MODEL, load_encoder
+from moviefinder.models.embed import load_encoder
 from moviefinder.sources.importers.justwatch import read_justwatch
 from moviefinder.sources.importers.netflix_titles import read_netflix_titles
 from moviefinder.sources.importers.tmdb5000 import read_tmdb5000
@@ -39,7 +40,7 @@ from moviefinder.sources.netflix_lists import (
     undubbed,
 )
 from moviefinder.sources.phrases import key_phrases, pick
-from moviefinder.storage import paths, store
+from moviefinder.storage import evidence, paths, store
 
 NOTES_FILE: Final = "notes.jsonl"
 #: When our notes (and so their Netflix-original flags) were last reviewed: the originals' date.
@@ -464,7 +465,7 @@ def main(argv: list[str] | None = None) -> int:
     titles = built.titles
     catalog = Catalog.of(paths.DEFAULT_CATALOG, titles)
     store.write_titles(catalog, args.out / paths.TITLES_FILE)
-    availability.write_availability(built.evidence, args.out / paths.AVAILABILITY_FILE)
+    evidence.write_availability(built.evidence, args.out / paths.AVAILABILITY_FILE)
     print(f"folded {built.merged} duplicate entries; added {built.added}", file=sys.stderr)
     target = args.out / paths.EMBEDDINGS_FILE
     previous = store.read_embeddings(target) if target.is_file() else None

@@ -141,7 +141,7 @@ def _catalogue_names() -> list[str]:
 
 def _catalogue_checks(name: str, settings: Settings, fix: bool) -> Iterator[Check]:
     from moviefinder.app import library
-    from moviefinder.core.availability import read_availability
+    from moviefinder.storage.evidence import read_availability
 
     label = f"catalogue '{name}'"
     try:
@@ -208,8 +208,8 @@ def _removed(subject: str, problem: str, folder: Path, fix: bool) -> Check:
 
 
 def _export_checks(settings: Settings, fix: bool) -> Iterator[Check]:
+    from moviefinder.core.encoder import PACKAGED_MODEL
     from moviefinder.models import export
-    from moviefinder.models.embed import PACKAGED_MODEL
 
     root = paths.models_dir()
     folders = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
@@ -230,7 +230,8 @@ def _export_checks(settings: Settings, fix: bool) -> Iterator[Check]:
 
 def _source_of(folder: Path) -> Path | None:
     """The model folder the export in FOLDER was made from, if it is still there."""
-    from moviefinder.models.embed import PACKAGED_MODEL, packaged_model_path
+    from moviefinder.core.encoder import PACKAGED_MODEL
+    from moviefinder.models.embed import packaged_model_path
     from moviefinder.models.export import MANIFEST_FILE
 
     try:

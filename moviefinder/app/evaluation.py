@@ -22,7 +22,7 @@ from moviefinder.core.errors import InputError
 from moviefinder.core.finder import Finder, View
 from moviefinder.core.query import read_query
 from moviefinder.core.taste import Summary, summarise, taste_of
-from moviefinder.sources.history import Rating, Viewing
+from moviefinder.core.viewing import Rating, Viewing
 from moviefinder.storage.journal import watched_shows
 
 CUTOFFS: Final = (1, 5, 10)

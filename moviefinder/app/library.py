@@ -25,11 +25,12 @@ from moviefinder.storage.files import discard, replace_together, settle, version
 
 if TYPE_CHECKING:
     from moviefinder.core.availability import Availability, RegionView
+    from moviefinder.core.progress import Progress
     from moviefinder.core.taste import Taste
     from moviefinder.sources.importers import Imported
     from moviefinder.sources.importers.tmdb_api import TmdbClient
     from moviefinder.sources.sync import SyncResult
-    from moviefinder.storage.store import BuildReport, Embeddings, Progress
+    from moviefinder.storage.store import BuildReport, Embeddings
 
 
 def embeddings_path(name: str = paths.DEFAULT_CATALOG) -> Path:
@@ -224,9 +225,9 @@ def sync_catalog(
     """
     from datetime import date
 
-    from moviefinder.core.availability import read_availability, write_availability
     from moviefinder.sources.sync import sync_catalog as sync_titles
     from moviefinder.storage import store
+    from moviefinder.storage.evidence import read_availability, write_availability
 
     _check_name(name)
     folder = paths.catalog_dir(name)
@@ -380,7 +381,7 @@ def availability_paths(name: str) -> list[Path]:
 
 def read_evidence(name: str, regions: set[str] | None = None) -> list[Availability]:
     """Catalogue NAME's availability records (only REGIONS' if given)."""
-    from moviefinder.core.availability import read_availability
+    from moviefinder.storage.evidence import read_availability
 
     return [r for path in availability_paths(name) for r in read_availability(path, regions)]
 
@@ -421,13 +422,10 @@ def add_evidence(name: str, path: Path, fmt: str = "auto") -> EvidenceImport:
         InputError: not a list moviefinder reads, or a damaged one (nothing is stored then).
         StoreError, CatalogError: the catalogue cannot be opened.
     """
-    from moviefinder.core.availability import (
-        evidence_titles,
-        read_availability,
-        write_availability,
-    )
+    from moviefinder.core.availability import evidence_titles
     from moviefinder.sources.listing_match import ListingMatcher, evidence_from, merge_evidence
     from moviefinder.sources.netflix_lists import read_listings
+    from moviefinder.storage.evidence import read_availability, write_availability
 
     listings = read_listings(path, fmt)
     catalog = open_catalog(name)

@@ -173,13 +173,13 @@ def import_history(
     ] = False,
 ) -> None:
     """Import your Netflix viewing history; importing the same file twice adds nothing."""
-    from moviefinder.storage import journal
+    from moviefinder.app import history
 
     settings = load_settings()
     with writing():
         catalog = library.open_catalog(settings.catalog)
         with render.stages() as stages:
-            report = journal.import_history(
+            report = history.import_history(
                 path, catalog, profile, replace, stages, settings.region, force
             )
     render.import_report(report)
@@ -276,11 +276,11 @@ def rate(
     verdict: Annotated[Verdict, typer.Argument(help="like, dislike, love or clear.")],
 ) -> None:
     """Tell moviefinder what you thought of a title; it outweighs what viewing suggests."""
-    from moviefinder.storage import journal
+    from moviefinder.app import history
 
     with writing():
         catalog = library.open_catalog(load_settings().catalog)
-        rated = journal.rate(title, verdict.value, catalog)
+        rated = history.rate(title, verdict.value, catalog)
     render.rated(rated, verdict.value)
 
 

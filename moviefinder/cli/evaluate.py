@@ -102,7 +102,7 @@ def eval_taste(
     then the likes among everyone's first 80 %).
     """
     from moviefinder.app import evaluation
-    from moviefinder.sources.history import for_profile, read_export
+    from moviefinder.sources.netflix_export import for_profile, read_export
     from moviefinder.storage import journal
 
     settings = load_settings()
@@ -149,7 +149,7 @@ def eval_coverage(
 ) -> None:
     """How many titles of real histories match the catalogue, and how many have a synopsis."""
     from moviefinder.app.evaluation import history_coverage
-    from moviefinder.sources.history import read_export
+    from moviefinder.sources.netflix_export import read_export
 
     titles = library.open_catalog(catalog or load_settings().catalog)
     found = [history_coverage(str(p), read_export(p).viewings, titles) for p in exports]

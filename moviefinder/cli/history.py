@@ -44,9 +44,9 @@ def history_link(
     catalogue_id: Annotated[str, typer.Argument(help="Catalogue id, imdb id or exact title.")],
 ) -> None:
     """Match a history title to a catalogue title by hand (kept across re-imports)."""
-    from moviefinder.storage import journal
+    from moviefinder.app import history
 
     with writing():
         catalog = library.open_catalog(load_settings().catalog)
-        show, title_id = journal.link(history_title, catalogue_id, catalog)
+        show, title_id = history.link(history_title, catalogue_id, catalog)
     render.linked(show, catalog.title(catalog.find(title_id)[0]))

@@ -11,13 +11,13 @@ import numpy as np
 from moviefinder.core import rank
 from moviefinder.core.availability import Availability, RegionView
 from moviefinder.core.catalog import Catalog, Title, franchise_key, normalise_title
+from moviefinder.core.encoder import Encoder, encode_batched
 from moviefinder.core.errors import QueryError
 from moviefinder.core.explain import Explanation, explain_match, taste_neighbours
 from moviefinder.core.query import Filters, Hints
 from moviefinder.core.rank import ScoreParts
 from moviefinder.core.taste import Taste
 from moviefinder.core.words import word_scores
-from moviefinder.models.embed import Encoder, encode_batched
 
 #: What a title holding all of the query's distinctive words gains: measured on real requests,
 #: the share of MRR it adds grows up to a weight of ~1.5 (README, Search quality).

@@ -15,7 +15,7 @@ from typing import Final
 
 from moviefinder.core.catalog import Catalog, TitleType, normalise_title
 from moviefinder.core.errors import CatalogError
-from moviefinder.sources.history import ParsedTitle, split_title
+from moviefinder.core.viewing import ParsedTitle, split_title
 
 FUZZY_CUTOFF: Final = 92.0
 #: Shorter titles differ by one letter from unrelated ones ("The Mother", "The Other").

@@ -39,7 +39,7 @@ import numpy as np
 from moviefinder.core.catalog import Catalog
 
 if TYPE_CHECKING:
-    from moviefinder.sources.history import Rating, Viewing
+    from moviefinder.core.viewing import Rating, Viewing
 
 MAX_CLUSTERS: Final = 4
 DISLIKE_PUSH: Final = 0.5

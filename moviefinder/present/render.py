@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # types only: rendering must not drag every core module into 
         ReadingReport,
         SplitsReport,
     )
+    from moviefinder.app.history import ImportReport
     from moviefinder.app.library import CatalogImport, CatalogInfo, CatalogSync, EvidenceImport
     from moviefinder.core.availability import Availability, RegionView
     from moviefinder.core.catalog import Catalog, Title
@@ -32,7 +33,7 @@ if TYPE_CHECKING:  # types only: rendering must not drag every core module into 
     from moviefinder.core.query import Filters, ParsedQuery
     from moviefinder.core.taste import Seen, Taste
     from moviefinder.storage.config import ShownSetting
-    from moviefinder.storage.journal import ImportReport, Journal, ShowViews
+    from moviefinder.storage.journal import Journal, ShowViews
     from moviefinder.storage.store import BuildReport  # pyarrow stays off the query path
 
 # Markup off: titles, queries and paths are data and print as typed ("[/x] Title" once crashed

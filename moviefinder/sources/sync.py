@@ -22,7 +22,7 @@ from moviefinder.sources.importers.tmdb_api import GoneError, TmdbClient, id_pre
 from moviefinder.storage.files import atomic_file
 
 if TYPE_CHECKING:  # the store's imports (pyarrow, numpy) are not needed to sync
-    from moviefinder.storage.store import Progress
+    from moviefinder.core.progress import Progress
 
 SERVICE: Final = "netflix"
 SOURCE: Final = "tmdb-watch-providers"

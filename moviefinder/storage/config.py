@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Final
 
+from moviefinder.core.encoder import PACKAGED_MODEL
 from moviefinder.core.errors import ConfigError
-from moviefinder.models.embed import PACKAGED_MODEL
 from moviefinder.storage import files, paths
 
 DEFAULT_MODEL: Final = PACKAGED_MODEL

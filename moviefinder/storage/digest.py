@@ -24,7 +24,7 @@ from moviefinder.storage.files import atomic_file, settle, versions
 if TYPE_CHECKING:
     from moviefinder.core.availability import Availability
     from moviefinder.core.catalog import Catalog
-    from moviefinder.sources.history import Rating, Viewing
+    from moviefinder.core.viewing import Rating, Viewing
 
 DIGEST_FILE: Final = "digest.json"
 #: Raised whenever what a digest holds changes: an older file is then made again.

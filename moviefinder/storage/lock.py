@@ -52,7 +52,7 @@ def hold(on_wait: Callable[[int | None], None] | None = None) -> Iterator[None]:
     Example::
 
         with lock.hold(render.waiting):
-            journal.rate("jw:tm1", "love", catalog)
+            history.rate("jw:tm1", "love", catalog)
     """
     folder = paths.data_dir()
     path = folder / LOCK_FILE

@@ -12,7 +12,6 @@ catalogue or a matrix that is quietly wrong.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -22,8 +21,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from moviefinder.core.catalog import FIELD_NAMES, TITLE_TYPES, Catalog, title_text
+from moviefinder.core.encoder import Encoder, encode_batched
 from moviefinder.core.errors import StoreError, one_line
-from moviefinder.models.embed import Encoder, encode_batched
+from moviefinder.core.progress import Progress
 from moviefinder.storage.files import atomic_file
 
 FORMAT_VERSION: Final = "1"
@@ -64,11 +64,6 @@ TITLE_SCHEMA: Final = pa.schema(
 assert tuple(TITLE_SCHEMA.names) == FIELD_NAMES, "schema and Title drifted apart"
 #: Columns added after catalogues were first written: absent in an older file, they are empty.
 LATER_COLUMNS: Final = ("netflix_periods", "netflix_hours", "key_phrases", "tmdb_votes")
-
-#: Told (done, total) as a long step goes on.
-Progress = Callable[[int, int], None]
-#: Gives the Progress of each named step of a longer command ("matching titles", "saving").
-Stages = Callable[[str], Progress]
 
 
 @dataclass(frozen=True)
