@@ -29,6 +29,26 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.real_model
 
 HEAVY = {"torch", "sentence_transformers", "transformers", "pandas"}
+#: Every moviefinder module a warm `ask` (no history, the query-path copy made) loads.
+ASK_MODULES = {
+    *("moviefinder", "moviefinder.cli", "moviefinder.present", "moviefinder.present.render"),
+    *(f"moviefinder.cli.{m}" for m in ("app", "catalog", "doctor", "evaluate", "history")),
+    *(f"moviefinder.cli.{m}" for m in ("options", "settings")),
+    *("moviefinder.app", "moviefinder.app.library"),
+    *(
+        "moviefinder.sources",
+        "moviefinder.sources.importers",
+        "moviefinder.sources.importers.source",
+    ),
+    *("moviefinder.models", "moviefinder.models.embed", "moviefinder.models.export"),
+    "moviefinder.models.session",
+    *(f"moviefinder.storage.{m}" for m in ("config", "files", "paths", "snapshot")),
+    "moviefinder.storage",
+    *(f"moviefinder.core.{m}" for m in ("availability", "bundle", "catalog", "countries")),
+    *(f"moviefinder.core.{m}" for m in ("encoder", "errors", "explain", "finder", "query")),
+    *(f"moviefinder.core.{m}" for m in ("rank", "taste", "translation", "words")),
+    "moviefinder.core",
+}
 
 
 def test_export_records_parity_and_matches_reference(onnx_home: Path) -> None:
@@ -84,7 +104,7 @@ def _run_ask(home: Path) -> subprocess.CompletedProcess[str]:
         "import sys, json\n"
         "from moviefinder.cli import run\n"
         "code = run(['ask', 'King Alfred fights vikings', '--json', '-n', '3'])\n"
-        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)\n"
+        "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
         "sys.exit(code)\n"
     )
     env = {**os.environ, paths.HOME_ENV: str(home)}
@@ -105,10 +125,14 @@ def test_ask_path_imports_no_torch_transformers_or_pandas(onnx_home: Path) -> No
     second = _run_ask(onnx_home)
     assert second.returncode == 0, second.stderr
     for run in (first, second):
-        loaded = set(json.loads(run.stderr.strip().splitlines()[-1]))
+        loaded = {m.split(".")[0] for m in json.loads(run.stderr.strip().splitlines()[-1])}
         assert loaded & HEAVY == set()
     warm = set(json.loads(second.stderr.strip().splitlines()[-1]))
-    assert "onnxruntime" in warm and "pyarrow" not in warm  # the snapshot, not Parquet
+    top = {m.split(".")[0] for m in warm}
+    assert "onnxruntime" in top and "pyarrow" not in top  # the snapshot, not Parquet
+    # Of moviefinder itself, a warm ask loads what answering needs and nothing else: no outside
+    # format but the catalogue formats' names (for --help), no history reader, no Parquet store.
+    assert {m for m in warm if m.startswith("moviefinder")} == ASK_MODULES
     assert [r["title"] for r in json.loads(second.stdout)["results"]] == [
         r["title"] for r in json.loads(first.stdout)["results"]
     ]
