@@ -34,7 +34,12 @@ ASK_MODULES = {
     *("moviefinder", "moviefinder.cli", "moviefinder.present", "moviefinder.present.render"),
     *(f"moviefinder.cli.{m}" for m in ("app", "catalog", "doctor", "evaluate", "history")),
     *(f"moviefinder.cli.{m}" for m in ("options", "settings")),
-    *("moviefinder.app", "moviefinder.app.library"),
+    *(
+        "moviefinder.app",
+        "moviefinder.app.context",
+        "moviefinder.app.library",
+        "moviefinder.app.search",
+    ),
     *(
         "moviefinder.sources",
         "moviefinder.sources.importers",

@@ -24,6 +24,7 @@ from moviefinder.storage import paths, snapshot
 from moviefinder.storage.files import discard, replace_together, settle, versions
 
 if TYPE_CHECKING:
+    from moviefinder.app.context import EncoderFactory
     from moviefinder.core.availability import Availability, RegionView
     from moviefinder.core.progress import Progress
     from moviefinder.core.taste import Taste
@@ -289,14 +290,16 @@ def open_finder(
     on_export: Callable[[], None] | None = None,
     prepare: bool = False,
     on_damage: Callable[[str], None] | None = None,
+    encoders: EncoderFactory | None = None,
 ) -> Finder:
-    """A finder over catalogue NAME with MODEL's embeddings. The model loads on the first
-    query, or with PREPARE (a query is coming) starts loading at once, beside the reading.
-    ON_DAMAGE hears of a damaged file that the search went on without (see :func:`open_matrix`).
+    """A finder over catalogue NAME with MODEL's embeddings, encoded by what ENCODERS makes
+    (None: :func:`load_encoder`). The model loads on the first query, or with PREPARE (a query
+    is coming) starts loading at once, beside the reading. ON_DAMAGE hears of a damaged file
+    that the search went on without (see :func:`open_matrix`).
 
     Served from the query-path copy (:mod:`moviefinder.storage.snapshot`) when it is current.
     """
-    encoder = load_encoder(model, encoder_kind, on_export)
+    encoder = (encoders or load_encoder)(model, encoder_kind, on_export)
     if prepare and isinstance(encoder, OnnxEncoder):
         encoder.prepare()
     settle(paths.catalog_dir(name))  # finish a change that a crash interrupted

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from moviefinder.app import library
+from moviefinder.app import library, search
 from moviefinder.cli.catalog import catalog_app
 from moviefinder.cli.doctor import doctor
 from moviefinder.cli.evaluate import eval_app
@@ -28,16 +28,14 @@ from moviefinder.cli.options import (
     KindOption,
     Limit,
     Region,
-    finder_and_taste,
+    context,
     finite,
-    known_options,
-    search_view,
     writing,
 )
 from moviefinder.cli.settings import config_app, warn_exposed_key
 from moviefinder.core import bundle
-from moviefinder.core.errors import ExitStatus, MovieFinderError, os_problem
-from moviefinder.core.query import Filters, decade_years, read_query
+from moviefinder.core.errors import ExitStatus, MovieFinderError, OptionError, os_problem
+from moviefinder.core.query import Filters, decade_years
 from moviefinder.present import render
 from moviefinder.storage import paths
 from moviefinder.storage.config import load_settings
@@ -109,8 +107,6 @@ def ask(
     as_json: AsJson = False,
 ) -> None:
     """Find titles matching a description, blended with your taste once a history is imported."""
-    settings = load_settings()
-    finder, taste = finder_and_taste(settings, catalog, query=True)
     if decade is not None:
         year_from, year_to = decade_years(decade)
     explicit = Filters(
@@ -125,32 +121,23 @@ def ask(
         languages=tuple(lang.lower() for lang in language or ()),
         min_score=min_score,
     )
-    known_options(finder.catalog, explicit)
-    parsed = read_query(query, literal)
-    view = search_view(
-        settings,
-        finder,
-        taste,
-        region,
-        any_region,
-        parsed,
-        explicit,
-        taste_weight,
-        limit=limit,
-        include_watched=include_watched,
-        include_unknown=include_unknown,
-    )
-    render.matches(
-        finder.ask(parsed.text, view),
-        query,
-        as_json,
-        view.taste_weight if taste is not None else None,
-        parsed.filters.beyond(explicit),
-        view.region,
-        why,
-        parsed,
-        include_watched,
-    )
+    try:
+        found = search.ask(
+            context(),
+            query,
+            explicit,
+            literal,
+            region,
+            any_region,
+            taste_weight,
+            catalog,
+            limit=limit,
+            include_watched=include_watched,
+            include_unknown=include_unknown,
+        )
+    except OptionError as exc:  # the catalogue has no such genre: a usage error, as typos are
+        raise typer.BadParameter(str(exc), param_hint=exc.option) from None
+    render.matches(found, as_json, why)
 
 
 @app.command("import-history")
@@ -205,31 +192,18 @@ def similar(
     as_json: AsJson = False,
 ) -> None:
     """Titles most like TITLE, with the same filters as ask."""
-    from moviefinder.core.matching import resolve_title
-
-    settings = load_settings()
-    finder, taste = finder_and_taste(settings, catalog)
-    row = resolve_title(finder.catalog, title)
-    view = search_view(
-        settings,
-        finder,
-        taste,
+    found = search.similar(
+        context(),
+        title,
+        None if kind is None else kind.value,
         region,
         any_region,
-        filters=Filters(kind=None if kind is None else kind.value),
+        catalog,
         limit=limit,
         include_watched=include_watched,
         include_unknown=include_unknown,
     )
-    results = finder.similar(row, view)
-    render.matches(
-        results,
-        f"like {finder.catalog.title(row).title}",
-        as_json,
-        view.taste_weight if taste is not None else None,
-        region=view.region,
-        include_watched=include_watched,
-    )
+    render.matches(found, as_json)
 
 
 @app.command()
@@ -244,30 +218,7 @@ def explain(
     as_json: AsJson = False,
 ) -> None:
     """Why a title ranks where it does, or why it is hidden."""
-    from moviefinder.core.explain import taste_neighbours
-    from moviefinder.core.matching import resolve_title
-
-    settings = load_settings()
-    finder, profile = finder_and_taste(settings, catalog)
-    row = resolve_title(finder.catalog, title)
-    parsed = read_query(query) if query else None
-    view = search_view(settings, finder, profile, region, parsed=parsed)
-    area = view.region
-    assert area is not None  # explain always looks at a region
-    render.explanation(
-        finder.catalog.title(row),
-        area,
-        row in finder.watched,
-        None if profile is None else profile.seen(row),
-        None if finder.taste is None else float(finder.taste[row]),
-        None if finder.prior is None else float(finder.prior[row]),
-        None if profile is None else taste_neighbours(profile, finder.matrix, row),
-        None if parsed is None else finder.standing(row, parsed.text, view),
-        finder.hidden_because(row, view),
-        finder.catalog,
-        parsed,
-        as_json,
-    )
+    render.explanation(search.explain(context(), title, query, region, catalog), as_json)
 
 
 @app.command()
@@ -287,12 +238,7 @@ def rate(
 @app.command("taste")
 def show_taste(as_json: AsJson = False) -> None:
     """Show your taste: strongest likes and dislikes, and your interests by their titles."""
-    from moviefinder.core.taste import representatives
-
-    settings = load_settings()
-    finder, profile = finder_and_taste(settings)
-    names = [] if profile is None else representatives(profile, finder.matrix)
-    render.taste(profile, names, finder.catalog, as_json=as_json)
+    render.taste(search.taste(context()), as_json)
 
 
 @app.command("paths")

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from moviefinder.app import library
-from moviefinder.cli.options import AsJson, CatalogName, finder_and_taste
+from moviefinder.app import library, search
+from moviefinder.cli.options import AsJson, CatalogName, context
 from moviefinder.present import render
 from moviefinder.storage import paths
 from moviefinder.storage.config import load_settings
@@ -42,8 +42,7 @@ def eval_known_items(
     from moviefinder.app.evaluation import evaluate, load_known_items
 
     items = load_known_items(file)
-    settings = load_settings()
-    finder, _ = finder_and_taste(settings, catalog, history=False)
+    finder, _ = search.open_search(context(), catalog, history=False)
     area = None if region is None else library.open_availability(finder.catalog, region)
     render.eval_report(evaluate(finder, items, answerable, area), as_json)
 
@@ -105,8 +104,9 @@ def eval_taste(
     from moviefinder.sources.netflix_export import for_profile, read_export
     from moviefinder.storage import journal
 
-    settings = load_settings()
-    finder, _ = finder_and_taste(settings, catalog, history=False)
+    app = context()
+    settings = app.settings
+    finder, _ = search.open_search(app, catalog, history=False)
     popularity = None
     if fmt is RatingsFormat.movielens:
         if history_file is None or links is None:

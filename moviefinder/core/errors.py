@@ -55,6 +55,15 @@ class QueryError(MovieFinderError):
     """The query cannot be searched (empty, nothing left after parsing)."""
 
 
+class OptionError(QueryError):
+    """An option the catalogue cannot honour (a genre it does not have): the CLI reports it as
+    a usage error on OPTION."""
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(message)
+        self.option = option
+
+
 class InputError(MovieFinderError):
     """A file the user gave us is missing or malformed."""
 

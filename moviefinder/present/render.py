@@ -27,11 +27,12 @@ if TYPE_CHECKING:  # types only: rendering must not drag every core module into 
     )
     from moviefinder.app.history import ImportReport
     from moviefinder.app.library import CatalogImport, CatalogInfo, CatalogSync, EvidenceImport
+    from moviefinder.app.search import Found, TasteReport, TitleReport
     from moviefinder.core.availability import Availability, RegionView
     from moviefinder.core.catalog import Catalog, Title
-    from moviefinder.core.finder import Answer, Hidden, Match, Standing
-    from moviefinder.core.query import Filters, ParsedQuery
-    from moviefinder.core.taste import Seen, Taste
+    from moviefinder.core.finder import Hidden, Match
+    from moviefinder.core.query import ParsedQuery
+    from moviefinder.core.taste import Seen
     from moviefinder.storage.config import ShownSetting
     from moviefinder.storage.journal import Journal, ShowViews
     from moviefinder.storage.store import BuildReport  # pyarrow stays off the query path
@@ -189,18 +190,10 @@ def hidden_dict(hidden: Hidden) -> dict[str, object]:
     }
 
 
-def matches(
-    answer: Answer,
-    query: str,
-    as_json: bool,
-    taste_weight: float | None = None,
-    filters: Filters | None = None,
-    region: RegionView | None = None,
-    full: bool = False,
-    parsed: ParsedQuery | None = None,
-    include_watched: bool = False,
-) -> None:
-    """ANSWER as a table (or JSON); FILTERS are those read out of the query's text."""
+def matches(found: Found, as_json: bool, full: bool = False) -> None:
+    """What ask or similar FOUND as a table (FULL: every result explained) or JSON."""
+    answer, query, taste_weight = found.answer, found.label, found.taste_weight
+    filters, parsed, region = found.read, found.parsed, found.view.region
     results = answer.matches
     if as_json:
         emit_json(
@@ -270,7 +263,7 @@ def matches(
     else:
         watched = (
             "watched titles shown, marked (watched)"
-            if include_watched
+            if found.view.include_watched
             else "watched titles hidden (--include-watched shows them)"
         )
         _out.print(
@@ -490,13 +483,9 @@ def rated(title: Title, verdict: str) -> None:
     _out.print(f"{done} {shown(title.title)} ({title.year}, {title.id}).")
 
 
-def taste(
-    profile: Taste | None,
-    names: Sequence[Sequence[int]],
-    catalog: Catalog,
-    top: int = 8,
-    as_json: bool = False,
-) -> None:
+def taste(report: TasteReport, as_json: bool = False, top: int = 8) -> None:
+    """The user's taste: strongest signals, ratings, and each interest by its titles."""
+    profile, names, catalog = report.taste, report.interests, report.catalog
     if as_json:
         signals = [] if profile is None else profile.signals
         emit_json(
@@ -581,21 +570,16 @@ def _reading(parsed: ParsedQuery, style: str = "") -> None:
         _out.print(f"Hints (lift, never hide): {', '.join(hints)}", style=style)
 
 
-def explanation(
-    title: Title,
-    region: RegionView,
-    watched: bool,
-    yours: Seen | None,
-    taste_score: float | None,
-    prior_score: float | None,
-    neighbours: tuple[list[tuple[int, float]], list[tuple[int, float]]] | None,
-    standing: Standing | None,
-    hidden: Sequence[str],
-    catalog: Catalog,
-    parsed: ParsedQuery | None = None,
-    as_json: bool = False,
-) -> None:
+def explanation(report: TitleReport, as_json: bool = False) -> None:
     """Everything known about one title and where it stands, from measured numbers."""
+    title, region, watched, yours = report.title, report.region, report.watched, report.yours
+    taste_score, prior_score, neighbours = report.taste_score, report.prior_score, report.neighbours
+    standing, hidden, catalog, parsed = (
+        report.standing,
+        report.hidden,
+        report.catalog,
+        report.parsed,
+    )
     if as_json:
         liked, disliked = neighbours or ([], [])
         viewed = title.latest_hours()
