@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Final, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 import numpy as np
 
@@ -24,6 +24,9 @@ from moviefinder.core.query import read_query
 from moviefinder.core.taste import Summary, summarise, taste_of
 from moviefinder.core.viewing import Rating, Viewing
 from moviefinder.storage.journal import watched_shows
+
+if TYPE_CHECKING:
+    from moviefinder.app.context import Context
 
 CUTOFFS: Final = (1, 5, 10)
 _QUERY_BATCH: Final = 256
@@ -423,6 +426,58 @@ def evaluate_query_taste(
     lifted = sum(1 for b, a in pairs if a and (not b or a < b)) / len(pairs)
     lowered = sum(1 for b, a in pairs if b and (not a or a > b)) / len(pairs)
     return QueryTasteReport(len(pairs), weight, mrr[0], mrr[1], lifted, lowered)
+
+
+def taste_benchmark(
+    context: Context,
+    ratings: Path | None,
+    movielens: bool = False,
+    links: Path | None = None,
+    profile: str | None = None,
+    catalog: str | None = None,
+    k: int = 10,
+    queries: bool = False,
+) -> tuple[SplitsReport, QueryTasteReport | None]:
+    """`eval taste`: taste against popularity at predicting what came next, and (QUERIES) how
+    much taste lifts a search for it. RATINGS is a Netflix export (None: the imported history),
+    or with MOVIELENS a MovieLens ratings file whose LINKS tie its films to the catalogue.
+
+    Raises:
+        InputError: an unreadable file, or a profile the export does not have.
+    """
+    from moviefinder.app.search import open_search
+    from moviefinder.sources.netflix_export import for_profile, read_export
+    from moviefinder.storage import journal, paths
+
+    settings = context.settings
+    finder, _ = open_search(context, catalog, history=False)
+    popularity = None
+    if movielens:
+        if ratings is None or links is None:
+            raise InputError("A MovieLens evaluation needs the ratings file and --links.")
+        rated = read_movielens(ratings, links, finder.catalog)
+        splits = [s for r in rated.values() if (s := ratings_split(r)) is not None]
+        popularity = liked_counts(splits, len(finder.catalog))
+    else:
+        if ratings is None:
+            stored = journal.load_journal()
+            viewings, thumbs = stored.viewings, stored.ratings
+            stamp = paths.catalog_stamp(finder.catalog.name)
+            rows = journal.resolve(stored, finder.catalog, stamp)
+        else:
+            export = for_profile(read_export(ratings), profile)
+            viewings, thumbs = export.viewings, export.ratings
+            titles = [v.title for v in viewings] + [r.title for r in thumbs]
+            rows = journal.match_rows(titles, finder.catalog)
+        splits = [history_split(viewings, thumbs, rows)]
+    report = evaluate_splits(
+        splits, finder.catalog, finder.matrix, settings.half_life_days, k, popularity
+    )
+    if not queries:
+        return report, None
+    return report, evaluate_query_taste(
+        finder, splits, settings.half_life_days, settings.taste_weight
+    )
 
 
 @dataclass(frozen=True)

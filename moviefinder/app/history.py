@@ -80,7 +80,7 @@ def import_history(
     each step of a long import: reading, matching, saving, summing up.
 
     Raises:
-        InputError: unreadable export, profile trouble (see :func:`history.for_profile`), or
+        InputError: unreadable export, profile trouble (see :func:`netflix_export.for_profile`), or
             (unless FORCE) so few of its titles match the catalogue that it is likely no
             Netflix history at all — checked before anything is stored.
     """

@@ -1,4 +1,4 @@
-"""The command line: parse options, call the core, hand results to render. No data work here.
+"""The command line: parse options, call app/, hand its results to present/. No data work here.
 
 Commands other than `ask` import what they need inside themselves: every module imported
 here is paid for by every `ask`. Command groups live in their own modules beside this one.

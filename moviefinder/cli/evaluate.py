@@ -11,7 +11,6 @@ import typer
 from moviefinder.app import library, search
 from moviefinder.cli.options import AsJson, CatalogName, context
 from moviefinder.present import render
-from moviefinder.storage import paths
 from moviefinder.storage.config import load_settings
 
 eval_app = typer.Typer(help="Measure how well moviefinder finds things.", no_args_is_help=True)
@@ -100,41 +99,13 @@ def eval_taste(
     user, the liked titles among the last 20 % of ratings from the first 80 % (popularity is
     then the likes among everyone's first 80 %).
     """
-    from moviefinder.app import evaluation
-    from moviefinder.sources.netflix_export import for_profile, read_export
-    from moviefinder.storage import journal
+    from moviefinder.app.evaluation import taste_benchmark
 
-    app = context()
-    settings = app.settings
-    finder, _ = search.open_search(app, catalog, history=False)
-    popularity = None
-    if fmt is RatingsFormat.movielens:
-        if history_file is None or links is None:
-            raise typer.BadParameter("give the ratings file and --links.", param_hint="--format")
-        rated = evaluation.read_movielens(history_file, links, finder.catalog)
-        splits = [s for r in rated.values() if (s := evaluation.ratings_split(r)) is not None]
-        popularity = evaluation.liked_counts(splits, len(finder.catalog))
-    else:
-        if history_file is None:
-            stored = journal.load_journal()
-            viewings, ratings = stored.viewings, stored.ratings
-            stamp = paths.catalog_stamp(finder.catalog.name)
-            rows = journal.resolve(stored, finder.catalog, stamp)
-        else:
-            export = for_profile(read_export(history_file), profile)
-            viewings, ratings = export.viewings, export.ratings
-            titles = [v.title for v in viewings] + [r.title for r in ratings]
-            rows = journal.match_rows(titles, finder.catalog)
-        splits = [evaluation.history_split(viewings, ratings, rows)]
-    report = evaluation.evaluate_splits(
-        splits, finder.catalog, finder.matrix, settings.half_life_days, k, popularity
-    )
-    searched = (
-        evaluation.evaluate_query_taste(
-            finder, splits, settings.half_life_days, settings.taste_weight
-        )
-        if queries
-        else None
+    movielens = fmt is RatingsFormat.movielens
+    if movielens and (history_file is None or links is None):
+        raise typer.BadParameter("give the ratings file and --links.", param_hint="--format")
+    report, searched = taste_benchmark(
+        context(), history_file, movielens, links, profile, catalog, k, queries
     )
     render.taste_report(report, searched, as_json)
 

@@ -1,4 +1,4 @@
-"""What several commands share: option types and opening the default catalogue's finder."""
+"""What several commands share: option types, the run's app Context and the write lock."""
 
 from __future__ import annotations
 
