@@ -30,6 +30,28 @@ from moviefinder.storage.journal import (
 
 if TYPE_CHECKING:
     from moviefinder.core.progress import Progress, Stages
+    from moviefinder.storage.journal import ShowViews
+
+
+@dataclass(frozen=True)
+class Watched:
+    """The stored history as `moviefinder history` shows it: its shows, most watched first,
+    each with the catalogue title it matched."""
+
+    journal: Journal
+    shows: tuple[ShowViews, ...]
+    catalog: Catalog
+
+
+def watched(catalog: Catalog, unmatched: bool = False) -> Watched:
+    """The stored history's shows matched to CATALOG (UNMATCHED: only those matching nothing).
+
+    Raises:
+        InputError: a stored history file is damaged.
+    """
+    stored = load_journal()
+    shows = watched_shows(stored.viewings, stored.links, catalog)
+    return Watched(stored, tuple(s for s in shows if not (unmatched and s.match.matched)), catalog)
 
 
 @dataclass(frozen=True)

@@ -27,15 +27,12 @@ def history(
     as_json: AsJson = False,
 ) -> None:
     """Show the imported history: most watched titles and what they matched."""
-    from moviefinder.storage import journal
+    from moviefinder.app import history
 
     if ctx.invoked_subcommand is None:
-        stored = journal.load_journal()
         catalog = library.open_catalog(load_settings().catalog)
-        shows = journal.watched_shows(stored.viewings, stored.links, catalog)
-        if unmatched:
-            shows = [s for s in shows if not s.match.matched]
-        render.history(stored, shows, catalog, None if show_all or as_json else 20, as_json)
+        found = history.watched(catalog, unmatched)
+        render.history(found, None if show_all or as_json else 20, as_json)
 
 
 @history_app.command("link")

@@ -25,16 +25,15 @@ if TYPE_CHECKING:  # types only: rendering must not drag every core module into 
         ReadingReport,
         SplitsReport,
     )
-    from moviefinder.app.history import ImportReport
+    from moviefinder.app.history import ImportReport, Watched
     from moviefinder.app.library import CatalogImport, CatalogInfo, CatalogSync, EvidenceImport
     from moviefinder.app.search import Found, TasteReport, TitleReport
     from moviefinder.core.availability import Availability, RegionView
-    from moviefinder.core.catalog import Catalog, Title
+    from moviefinder.core.catalog import Title
     from moviefinder.core.finder import Hidden, Match
     from moviefinder.core.query import ParsedQuery
     from moviefinder.core.taste import Seen
     from moviefinder.storage.config import ShownSetting
-    from moviefinder.storage.journal import Journal, ShowViews
     from moviefinder.storage.store import BuildReport  # pyarrow stays off the query path
 
 # Markup off: titles, queries and paths are data and print as typed ("[/x] Title" once crashed
@@ -388,14 +387,9 @@ def _watched_where(report: ImportReport) -> None:
         )
 
 
-def history(
-    stored: Journal,
-    shows: Sequence[ShowViews],
-    catalog: Catalog,
-    limit: int | None = 20,
-    as_json: bool = False,
-) -> None:
-    """The stored history's SHOWS (all, or the first LIMIT) and what each matched."""
+def history(watched: Watched, limit: int | None = 20, as_json: bool = False) -> None:
+    """The stored history's shows (all, or the first LIMIT) and what each matched."""
+    stored, shows, catalog = watched.journal, watched.shows, watched.catalog
     if as_json:
         emit_json(
             {
