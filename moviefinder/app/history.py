@@ -1,5 +1,6 @@
-"""The commands that change the user's history: importing an export, linking a history title to
-a catalogue title by hand, rating a title. Each saves the journal and makes its digest again."""
+"""The history commands: what `moviefinder history` shows, and the three that change it —
+importing an export, linking a history title to a catalogue title by hand, rating a title; each
+of those saves the journal and makes its digest again."""
 
 from __future__ import annotations
 
