@@ -23,6 +23,7 @@ from moviefinder.core.encoder import PACKAGED_MODEL
 from moviefinder.core.errors import ModelError, StoreError
 from moviefinder.models import export
 from moviefinder.models.embed import OnnxEncoder
+from moviefinder.present import render
 from moviefinder.storage import paths, snapshot, store
 from tests.conftest import TITLES, FakeEncoder
 
@@ -142,8 +143,9 @@ def test_a_flipped_byte_inside_parquet_is_caught_by_its_page_checksum(
     data = bytearray(path.read_bytes())
     data[200] ^= 0xFF  # inside the first data page
     path.write_bytes(bytes(data))
-    with pytest.raises(StoreError, match=r"is unreadable \(.*\) — run `moviefinder catalog build`"):
+    with pytest.raises(StoreError, match=r"is unreadable \(.*\)$") as caught:
         store.read_embeddings(path)
+    assert render.problem(caught.value).endswith(") — run `moviefinder catalog build`.")
 
 
 @pytest.mark.parametrize(
@@ -404,8 +406,9 @@ def test_an_export_that_loads_but_gives_invalid_vectors(
     monkeypatch.setattr(
         "moviefinder.models.embed.open_session", lambda e: (_Session(value), _Tokenizer())
     )
-    with pytest.raises(ModelError, match=r"gives invalid vectors .* `moviefinder doctor --fix`"):
+    with pytest.raises(ModelError, match=r"gives invalid vectors") as caught:
         OnnxEncoder("some/model", export=handed).encode(["vikings"])
+    assert render.problem(caught.value).endswith("— run `moviefinder doctor --fix`.")
 
     # Its own export is made again, once, and the query answered from the new one.
     remade: list[str] = []

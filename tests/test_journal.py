@@ -10,6 +10,7 @@ from moviefinder.cli import run
 from moviefinder.core.catalog import Catalog, Title
 from moviefinder.core.errors import CatalogError, InputError
 from moviefinder.core.matching import Matcher
+from moviefinder.present import render
 from moviefinder.storage import journal, paths
 from tests.conftest import SHARED, TITLES
 
@@ -115,7 +116,7 @@ def test_damaged_store_is_a_clear_error_that_replace_gets_past(
     (folder / journal.LINKS_FILE).write_text('{"Heat 2": "t:5"}')
     with pytest.raises(InputError) as caught:
         journal.load_journal()
-    assert str(caught.value) == (
+    assert render.problem(caught.value) == (
         f"{viewings} is damaged (line 2: no 'when') — move it aside and run "
         "`moviefinder import-history <your Netflix export> --replace`."
     )

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from moviefinder.core.catalog import Catalog
-from moviefinder.core.errors import StoreError
+from moviefinder.core.errors import BUILD, StoreError
+from moviefinder.present import render
 from moviefinder.storage import store
 from tests.conftest import FakeEncoder
 
@@ -75,8 +76,10 @@ def test_aligned_matrix_follows_catalogue_order(catalog: Catalog, encoder: FakeE
 def test_corrupt_files_raise_a_clear_error(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "embeddings.parquet"
     path.write_bytes(content)
-    with pytest.raises(StoreError, match=r"unreadable .* run `moviefinder catalog build`"):
+    with pytest.raises(StoreError, match=r"unreadable") as caught:
         store.read_embeddings(path)
+    assert caught.value.remedy == BUILD  # the presentation says it:
+    assert render.problem(caught.value).endswith("— run `moviefinder catalog build`.")
 
 
 def test_truncated_store_is_detected(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from moviefinder.core.encoder import Encoder
+from moviefinder.core.errors import MovieFinderError
 from moviefinder.storage.config import Settings, load_settings
 
 
@@ -19,25 +20,32 @@ class EncoderFactory(Protocol):
     ) -> Encoder: ...
 
 
-def _quiet(message: str) -> None:
+class Warn(Protocol):
+    """Hears of a PROBLEM a command went on without, and what it does MEANWHILE."""
+
+    def __call__(self, problem: MovieFinderError, meanwhile: str = ..., /) -> None: ...
+
+
+def _quiet(problem: MovieFinderError, meanwhile: str = "") -> None:
     """Heard nothing: the default for a context made without a screen (tests, scripts)."""
 
 
 @dataclass(frozen=True)
 class Context:
     """SETTINGS, and ENCODERS (None: the configured model, loaded for real) — a test passes the
-    fake keyword encoder here. WARN hears of a damaged file a search went on without;
-    EXPORTING is told before the once-per-install ONNX export starts."""
+    fake keyword encoder here. WARN hears of a problem a search went on without (a damaged
+    file) and what it does meanwhile; EXPORTING is told before the once-per-install ONNX export
+    starts."""
 
     settings: Settings
     encoders: EncoderFactory | None = None
-    warn: Callable[[str], None] = _quiet
+    warn: Warn = _quiet
     exporting: Callable[[], None] | None = None
 
     @classmethod
     def load(
         cls,
-        warn: Callable[[str], None] = _quiet,
+        warn: Warn = _quiet,
         exporting: Callable[[], None] | None = None,
     ) -> Context:
         """A context with the stored settings (config.toml and the environment).

@@ -12,12 +12,16 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
-from moviefinder.core.errors import MovieFinderError, one_line
+from moviefinder.core.errors import MovieFinderError, Remedy, one_line
 from moviefinder.storage import paths
 from moviefinder.storage.config import Settings
 from moviefinder.storage.digest import DIGEST_FILE
 from moviefinder.storage.files import discard
+
+#: What doctor --fix did with a damaged derived file.
+REMADE: Final = Remedy("removed; made again on next use")
 
 
 @dataclass(frozen=True)
@@ -25,15 +29,19 @@ class Check:
     """One file (or one property of a file) looked at.
 
     ``ok`` says whether it is whole; ``detail`` what was found; ``fix`` the way out when it is
-    not (empty when whole, or when DETAIL, an error's message, already names it); ``fixed``
-    whether ``doctor --fix`` already took that way.
+    not (None when whole), or what ``doctor --fix`` did when ``fixed``.
     """
 
     subject: str
     ok: bool
     detail: str
-    fix: str = ""
+    fix: Remedy | None = None
     fixed: bool = False
+
+    @classmethod
+    def failed(cls, subject: str, error: MovieFinderError) -> Check:
+        """SUBJECT could not be read: ERROR's message, and its way out."""
+        return cls(subject, False, error.message, error.remedy)
 
     @property
     def problem(self) -> bool:
@@ -73,12 +81,12 @@ def _leftover_check(fix: bool) -> Check:
     if fix:
         with lock.hold():
             files.sweep(paths.data_dir())
-        return Check("left-over temporary files", False, detail, "removed", True)
+        return Check("left-over temporary files", False, detail, Remedy("removed"), True)
     return Check(
         "left-over temporary files",
         False,
         detail,
-        "run `moviefinder doctor --fix` (any command that writes removes them too)",
+        Remedy("run", "doctor --fix", "(any command that writes removes them too)"),
     )
 
 
@@ -102,7 +110,7 @@ def _config_checks(fix: bool) -> Iterator[Check]:
     try:
         settings = load_settings()
     except MovieFinderError as exc:
-        yield Check(subject, False, str(exc))
+        yield Check.failed(subject, exc)
         return
     key = " (TMDB key set)" if getattr(settings, SECRET) else ""
     where = "readable" if path.is_file() else "no file, defaults"
@@ -114,7 +122,7 @@ def _config_checks(fix: bool) -> Iterator[Check]:
             f"config {path} permissions",
             False,
             "other users can read the TMDB key in it",
-            "made readable by you only" if fixed else f"run `chmod 600 {path}`",
+            Remedy("made readable by you only" if fixed else f"run `chmod 600 {path}`"),
             fixed,
         )
 
@@ -147,14 +155,14 @@ def _catalogue_checks(name: str, settings: Settings, fix: bool) -> Iterator[Chec
     try:
         catalog = library.open_catalog(name)
     except MovieFinderError as exc:
-        yield Check(f"{label} titles", False, str(exc))
+        yield Check.failed(f"{label} titles", exc)
         return
     yield Check(f"{label} titles", True, f"{len(catalog):,} titles")
-    damage: list[str] = []
+    damage: list[MovieFinderError] = []
     try:
         library.open_matrix(catalog, settings.model, on_damage=damage.append)
     except MovieFinderError as exc:
-        yield Check(f"{label} embeddings", False, str(exc))
+        yield Check.failed(f"{label} embeddings", exc)
     else:
         if damage:  # the user's built copy of the default; the shipped one serves meanwhile
             yield _shipped_restored(f"{label} embeddings", damage[0], name, fix)
@@ -167,19 +175,20 @@ def _catalogue_checks(name: str, settings: Settings, fix: bool) -> Iterator[Chec
         try:
             records = read_availability(where)
         except MovieFinderError as exc:
-            yield Check(f"{label} availability", False, str(exc))
+            yield Check.failed(f"{label} availability", exc)
         else:
             yield Check(f"{label} availability", True, f"{len(records):,} records in {where}")
 
 
-def _shipped_restored(subject: str, problem: str, name: str, fix: bool) -> Check:
+def _shipped_restored(subject: str, problem: MovieFinderError, name: str, fix: bool) -> Check:
     """A damaged copy the user built of the default catalogue's embeddings: with FIX it goes,
     and the shipped embeddings (which serve the configured model) are used again."""
     own = paths.catalog_dir(name) / paths.EMBEDDINGS_FILE
     if fix:
         own.unlink(missing_ok=True)
-        return Check(subject, False, problem, "removed; the shipped embeddings serve again", True)
-    return Check(subject, False, problem)  # PROBLEM names `doctor --fix`
+        done = Remedy("removed; the shipped embeddings serve again")
+        return Check(subject, False, problem.message, done, True)
+    return Check.failed(subject, problem)  # its remedy names `doctor --fix`
 
 
 def _cache_checks(fix: bool) -> Iterator[Check]:
@@ -203,8 +212,8 @@ def _removed(subject: str, problem: str, folder: Path, fix: bool) -> Check:
     if fix:
         discard(folder)
         if not folder.exists():
-            return Check(subject, False, problem, "removed; made again on next use", True)
-    return Check(subject, False, problem, "run `moviefinder doctor --fix` (it is made again)")
+            return Check(subject, False, problem, REMADE, True)
+    return Check(subject, False, problem, Remedy("run", "doctor --fix", "(it is made again)"))
 
 
 def _export_checks(settings: Settings, fix: bool) -> Iterator[Check]:
@@ -261,7 +270,7 @@ def _history_checks(fix: bool) -> Iterator[Check]:
         try:
             yield Check(f"history {path}", True, read(path))
         except MovieFinderError as exc:  # its message names the file and the way out
-            yield Check(f"history {path}", False, str(exc))
+            yield Check.failed(f"history {path}", exc)
     derived: tuple[tuple[str, Callable[[Path], None], str], ...] = (
         (journal.MATCHES_FILE, _matches, "title matches cache readable"),
         (DIGEST_FILE, _digest, "digest readable (what a search reads of the history)"),
@@ -276,11 +285,10 @@ def _history_checks(fix: bool) -> Iterator[Check]:
         except (OSError, ValueError, KeyError, TypeError) as exc:
             if fix:
                 path.unlink(missing_ok=True)
-                yield Check(subject, False, one_line(exc), "removed; made again on next use", True)
+                yield Check(subject, False, one_line(exc), REMADE, True)
             else:
-                yield Check(
-                    subject, False, one_line(exc), "run `moviefinder doctor --fix` (remade)"
-                )
+                fix_it = Remedy("run", "doctor --fix", "(remade)")
+                yield Check(subject, False, one_line(exc), fix_it)
         else:
             yield Check(subject, True, whole)
 
@@ -301,7 +309,7 @@ def _lock_checks() -> Iterator[Check]:
         yield Check(subject, True, "not made yet (made by the first command that writes)")
         return
     if not path.is_file():
-        yield Check(subject, False, "is not a file", f"remove it (`rm -r {path}`)")
+        yield Check(subject, False, "is not a file", Remedy(f"remove it (`rm -r {path}`)"))
         return
     probe = FileLock(path)
     try:
@@ -312,7 +320,7 @@ def _lock_checks() -> Iterator[Check]:
         yield Check(subject, True, f"held by {who}, which is changing the data directory")
         return
     except OSError as exc:
-        yield Check(subject, False, f"cannot be taken ({one_line(exc)})", f"check {path}")
+        yield Check(subject, False, f"cannot be taken ({one_line(exc)})", Remedy(f"check {path}"))
         return
     probe.release()
     yield Check(subject, True, "free")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from moviefinder.core.catalog import Catalog, Title
-from moviefinder.core.errors import CatalogError, InputError
+from moviefinder.core.errors import CatalogError, InputError, Remedy
 from moviefinder.core.matching import Matcher, resolve_title
 from moviefinder.core.viewing import Rating, split_title
 from moviefinder.sources.netflix_export import for_profile, read_export
@@ -180,10 +180,10 @@ def link(history_title: str, catalogue_ref: str, catalog: Catalog) -> tuple[str,
     }
     if show not in shows:
         folded = {s.casefold(): s for s in shows}
-        hint = f" — did you mean '{folded[show.casefold()]}'?" if show.casefold() in folded else ""
+        hint = f"did you mean '{folded[show.casefold()]}'?" if show.casefold() in folded else ""
         raise InputError(
-            f"'{history_title}' is not a title in your history{hint} (`moviefinder history --all`"
-            " lists them)."
+            f"'{history_title}' is not a title in your history",
+            Remedy(hint, "history --all", "lists them"),
         )
     linked = Journal(journal.viewings, journal.ratings, {**journal.links, show: title_id})
     save_journal(linked)

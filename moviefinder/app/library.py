@@ -17,7 +17,16 @@ import numpy as np
 
 from moviefinder.core import bundle
 from moviefinder.core.catalog import Catalog, Coverage
-from moviefinder.core.errors import CatalogError, InputError, StoreError
+from moviefinder.core.errors import (
+    BUILD,
+    REBUILD,
+    REINSTALL,
+    CatalogError,
+    InputError,
+    MovieFinderError,
+    Remedy,
+    StoreError,
+)
 from moviefinder.core.finder import Finder
 from moviefinder.models.embed import OnnxEncoder, load_encoder
 from moviefinder.storage import paths, snapshot
@@ -58,16 +67,20 @@ def open_catalog(name: str = paths.DEFAULT_CATALOG) -> Catalog:
     if name != paths.DEFAULT_CATALOG and not path.is_file():
         raise CatalogError(f"No catalogue named '{name}'.")
     remedy = (
-        "reinstall moviefinder"
+        REINSTALL
         if name == paths.DEFAULT_CATALOG
-        else f"run `moviefinder catalog import FILE --name {name}` again, or "
-        f"`moviefinder catalog remove {name}` and sync it again"
+        else Remedy(
+            "run",
+            f"catalog import FILE --name {name}",
+            "again",
+            Remedy("", f"catalog remove {name}", "and sync it again"),
+        )
     )
     return store.read_titles(path, name, remedy=remedy)
 
 
 def open_matrix(
-    catalog: Catalog, model: str, on_damage: Callable[[str], None] | None = None
+    catalog: Catalog, model: str, on_damage: Callable[[MovieFinderError], None] | None = None
 ) -> np.ndarray:
     """Embeddings of CATALOG's titles in row order, made by MODEL. A damaged (or out of date)
     copy the user built of the default catalogue does not stop the search: the shipped
@@ -79,21 +92,21 @@ def open_matrix(
     path = embeddings_path(catalog.name)
     shipped = bundle.bundled_dir() / paths.EMBEDDINGS_FILE
     if catalog.name != paths.DEFAULT_CATALOG or path == shipped:
-        return _matrix_at(path, catalog, model, "run `moviefinder catalog build --force`")
+        return _matrix_at(path, catalog, model, REBUILD)
     try:  # the user's own build of the default catalogue
-        remedy = "the shipped embeddings serve meanwhile; `moviefinder doctor --fix` removes it"
+        remedy = Remedy("the shipped embeddings serve meanwhile;", "doctor --fix", "removes it")
         return _matrix_at(path, catalog, model, remedy)
     except StoreError as exc:
         try:
-            matrix = _matrix_at(shipped, catalog, model, "reinstall moviefinder")
+            matrix = _matrix_at(shipped, catalog, model, REINSTALL)
         except StoreError:
             raise exc from None
         if on_damage is not None:
-            on_damage(str(exc))
+            on_damage(exc)
         return matrix
 
 
-def _matrix_at(path: Path, catalog: Catalog, model: str, remedy: str) -> np.ndarray:
+def _matrix_at(path: Path, catalog: Catalog, model: str, remedy: Remedy) -> np.ndarray:
     from moviefinder.storage import (
         store,  # pyarrow: kept off the query path, which uses the snapshot
     )
@@ -102,7 +115,8 @@ def _matrix_at(path: Path, catalog: Catalog, model: str, remedy: str) -> np.ndar
     if embeddings.model != model:
         raise StoreError(
             f"Catalogue '{catalog.name}' was embedded with {embeddings.model}, but the configured "
-            f"model is {model} — run `moviefinder catalog build`."
+            f"model is {model}",
+            BUILD,
         )
     return store.aligned_matrix(embeddings, catalog)
 
@@ -147,9 +161,7 @@ def _embed(
     if not force:
         source = embeddings_path(catalog.name)
         if source.is_file():
-            previous = store.read_embeddings(
-                source, remedy="run `moviefinder catalog build --force`"
-            )
+            previous = store.read_embeddings(source, remedy=REBUILD)
             if source != own and previous.model != encoder.model_id:
                 previous = None  # the shipped vectors are for another model: nothing to mix
     return store.refresh(catalog, encoder, previous, progress)
@@ -289,7 +301,7 @@ def open_finder(
     encoder_kind: str = "auto",
     on_export: Callable[[], None] | None = None,
     prepare: bool = False,
-    on_damage: Callable[[str], None] | None = None,
+    on_damage: Callable[[MovieFinderError], None] | None = None,
     encoders: EncoderFactory | None = None,
 ) -> Finder:
     """A finder over catalogue NAME with MODEL's embeddings, encoded by what ENCODERS makes
@@ -315,7 +327,7 @@ def _read_one_version(
     name: str,
     model: str,
     sources: tuple[Path, Path],
-    on_damage: Callable[[str], None] | None = None,
+    on_damage: Callable[[MovieFinderError], None] | None = None,
 ) -> tuple[Catalog, np.ndarray]:
     """Catalogue NAME's titles and matrix from SOURCES, and the query-path copy made of them.
 

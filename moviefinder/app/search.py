@@ -81,7 +81,7 @@ def open_search(
     try:
         return library.with_taste(finder, settings.half_life_days)
     except InputError as exc:  # a damaged stored history stops no search: taste waits for it
-        context.warn(f"{exc} Searching without your taste and watched titles meanwhile.")
+        context.warn(exc, "Searching without your taste and watched titles meanwhile.")
         return finder, None
 
 

@@ -267,7 +267,7 @@ def run(argv: list[str] | None = None) -> int:
         # Typer reports usage errors itself (exit 2) and ends every run with SystemExit.
         app(args=argv, prog_name="moviefinder")
     except MovieFinderError as exc:
-        render.error(str(exc))
+        render.error(render.problem(exc))
         return ExitStatus.ERROR
     except OSError as exc:  # a full disk, a read-only data directory: no traceback for those
         render.error(os_problem(exc))

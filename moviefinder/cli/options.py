@@ -71,7 +71,7 @@ CatalogName = Annotated[
 def context() -> Context:
     """The app's context for this run: the stored settings, and the screen's ears for what a
     search says while it works (a damaged file it went on without, the ONNX export starting)."""
-    return Context.load(warn=render.warning, exporting=render.exporting)
+    return Context.load(warn=render.setback, exporting=render.exporting)
 
 
 def writing() -> AbstractContextManager[None]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import errno
+from dataclasses import dataclass
 from enum import IntEnum
+from typing import Final
 
 
 class ExitStatus(IntEnum):
@@ -35,8 +37,43 @@ def os_problem(exc: OSError) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Remedy:
+    """The way past a problem, as data: the presentation says it (as "run `moviefinder
+    catalog build --force`"), so no floor below it spells a command line.
+
+    BEFORE: the words before the command ("run", "move it aside and run"), or the whole way out
+    when there is no command ("reinstall moviefinder"); COMMAND: moviefinder's arguments
+    ("catalog build --force"); AFTER: words after it ("again", "(it is made again)");
+    ALTERNATIVE: another way, said after ", or".
+    """
+
+    before: str
+    command: str = ""
+    after: str = ""
+    alternative: Remedy | None = None
+
+
+#: The way past a catalogue's missing or stale embeddings.
+BUILD: Final = Remedy("run", "catalog build")
+REBUILD: Final = Remedy("run", "catalog build --force")
+#: The way past a damaged file that shipped with the package.
+REINSTALL: Final = Remedy("reinstall moviefinder")
+#: The way past a damaged file that moviefinder makes again by itself.
+DOCTOR_FIX: Final = Remedy("run", "doctor --fix")
+
+
 class MovieFinderError(Exception):
-    """A problem the user can act on; the CLI prints it as one line and exits 1."""
+    """A problem the user can act on; the CLI prints it as one line and exits 1.
+
+    ``str(error)`` is the MESSAGE alone; REMEDY, when there is one, is the way past it, which
+    the presentation adds ("… — run `moviefinder catalog build`.").
+    """
+
+    def __init__(self, message: str, remedy: Remedy | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.remedy = remedy
 
 
 class CatalogError(MovieFinderError):

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from moviefinder.core.encoder import BATCH_SIZE, PACKAGED_MODEL, Encoder
-from moviefinder.core.errors import ModelError
+from moviefinder.core.errors import DOCTOR_FIX, ModelError
 from moviefinder.models.session import Export, offline_quietly, open_session, run
 
 
@@ -189,8 +189,7 @@ class OnnxEncoder:
         if vectors is None:
             folder = self._current_export().folder
             raise ModelError(
-                f"The ONNX export at {folder} gives invalid vectors (damaged weights) — run "
-                "`moviefinder doctor --fix`."
+                f"The ONNX export at {folder} gives invalid vectors (damaged weights)", DOCTOR_FIX
             )
         return vectors
 

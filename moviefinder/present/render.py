@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # types only: rendering must not drag every core module into 
     from moviefinder.app.search import Found, TasteReport, TitleReport
     from moviefinder.core.availability import Availability, RegionView
     from moviefinder.core.catalog import Title
+    from moviefinder.core.errors import MovieFinderError, Remedy
     from moviefinder.core.finder import Hidden, Match
     from moviefinder.core.query import ParsedQuery
     from moviefinder.core.taste import Seen
@@ -66,6 +67,27 @@ def error(message: str) -> None:
 def warning(message: str) -> None:
     """One line on stderr that does not stop the command."""
     _err.print(f"[bold yellow]Warning:[/] {escape(message)}", markup=True, soft_wrap=True)
+
+
+#: How a command is written for the user to run.
+PROGRAM: Final = "moviefinder"
+
+
+def said(remedy: Remedy) -> str:
+    """REMEDY in words: "run `moviefinder catalog build`", "reinstall moviefinder"."""
+    command = f"`{PROGRAM} {remedy.command}`" if remedy.command else ""
+    text = " ".join(part for part in (remedy.before, command, remedy.after) if part)
+    return text if remedy.alternative is None else f"{text}, or {said(remedy.alternative)}"
+
+
+def problem(exc: MovieFinderError) -> str:
+    """EXC's message, and the way past it when it has one."""
+    return exc.message if exc.remedy is None else f"{exc.message} — {said(exc.remedy)}."
+
+
+def setback(exc: MovieFinderError, meanwhile: str = "") -> None:
+    """A problem the command went on without (a damaged file), and what it does MEANWHILE."""
+    warning(f"{problem(exc)} {meanwhile}".rstrip())
 
 
 def exporting() -> None:
@@ -930,15 +952,22 @@ def setting_written(key: str, shown: str, where: str) -> None:
 def doctor(checks: Sequence[Check], as_json: bool = False) -> None:
     """One line per check: ok, fixed or PROBLEM, what was found, and the way out."""
     if as_json:
-        emit_json({"checks": [asdict(check) for check in checks]})
+        emit_json(
+            {
+                "checks": [
+                    asdict(check) | {"fix": said(check.fix) if check.fix else ""}
+                    for check in checks
+                ]
+            }
+        )
         return
     for check in checks:
         if check.ok:
             mark, tail = "[green]ok[/]     ", ""
         elif check.fixed:
-            mark, tail = "[yellow]fixed[/]  ", f" → {check.fix}"
+            mark, tail = "[yellow]fixed[/]  ", f" → {said(check.fix)}" if check.fix else ""
         else:
-            mark, tail = "[bold red]PROBLEM[/]", f" → {check.fix}" if check.fix else ""
+            mark, tail = "[bold red]PROBLEM[/]", f" → {said(check.fix)}" if check.fix else ""
         line = f"{mark} {escape(check.subject)}: {escape(check.detail + tail)}"
         _out.print(line, markup=True, soft_wrap=True)
     problems = sum(1 for check in checks if check.problem)

@@ -11,7 +11,7 @@ from typing import Final
 
 from moviefinder.core import bundle
 from moviefinder.core.availability import Availability
-from moviefinder.core.errors import InputError, MovieFinderError
+from moviefinder.core.errors import REINSTALL, InputError, MovieFinderError, Remedy
 from moviefinder.storage.files import atomic_file
 
 
@@ -38,7 +38,7 @@ def read_availability(path: Path, regions: Iterable[str] | None = None) -> list[
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path} is unreadable ({exc}) — {_remedy(path)}.") from None
+        raise InputError(f"{path} is unreadable ({exc})", _remedy(path)) from None
     records = []
     for number, line in enumerate(text.splitlines(), start=1):
         if marks is not None and not any(mark in line for mark in marks):
@@ -51,7 +51,7 @@ def read_availability(path: Path, regions: Iterable[str] | None = None) -> list[
                 record = _record(json.loads(line))
             except (TypeError, ValueError) as exc:
                 raise InputError(
-                    f"{path}:{number}: not an availability record ({exc}) — {_remedy(path)}."
+                    f"{path}:{number}: not an availability record ({exc})", _remedy(path)
                 ) from None
         else:
             continue
@@ -89,17 +89,17 @@ def _record(value: object) -> Availability:
     return record
 
 
-def _remedy(path: Path) -> str:
+def _remedy(path: Path) -> Remedy:
     """How to get past a damaged availability file at PATH."""
-
     try:
         shipped = path.resolve().is_relative_to(bundle.bundled_dir().resolve())
     except MovieFinderError:
         shipped = False
     if shipped:
-        return "reinstall moviefinder"
-    return (
-        "delete it (availability is then unknown) and add it again with "
-        f"`moviefinder catalog evidence FILE --catalog {path.parent.name}` or "
-        f"`moviefinder catalog sync --name {path.parent.name}`"
+        return REINSTALL
+    name = path.parent.name
+    return Remedy(
+        "delete it (availability is then unknown) and add it again with",
+        f"catalog evidence FILE --catalog {name}",
+        alternative=Remedy("", f"catalog sync --name {name}"),
     )

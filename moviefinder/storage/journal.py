@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from moviefinder.core.catalog import Catalog
-from moviefinder.core.errors import InputError
+from moviefinder.core.errors import InputError, Remedy
 from moviefinder.core.matching import Matcher, TitleMatch
 from moviefinder.core.progress import PROGRESS_EVERY
 from moviefinder.core.viewing import HistoryFile, Rating, Viewing
@@ -42,10 +42,10 @@ class Journal:
 
 
 #: How to get past a damaged history file: the export can always be imported again.
-HISTORY_REMEDY: Final = (
-    "move it aside and run `moviefinder import-history <your Netflix export> --replace`"
+HISTORY_REMEDY: Final = Remedy(
+    "move it aside and run", "import-history <your Netflix export> --replace"
 )
-LINKS_REMEDY: Final = "fix it, or move it aside (the links made by hand are then lost)"
+LINKS_REMEDY: Final = Remedy("fix it, or move it aside (the links made by hand are then lost)")
 
 
 def load_journal() -> Journal:
@@ -79,7 +79,7 @@ def read_links(path: Path) -> dict[str, str]:
     return links[0] if links else {}
 
 
-def _records(path: Path, parse: Callable[[Any], T], remedy: str, whole: bool = False) -> list[T]:
+def _records(path: Path, parse: Callable[[Any], T], remedy: Remedy, whole: bool = False) -> list[T]:
     """PATH's JSON lines (or, if WHOLE, its one JSON document) through PARSE."""
     if not path.is_file():
         return []
@@ -94,11 +94,11 @@ def _records(path: Path, parse: Callable[[Any], T], remedy: str, whole: bool = F
                 records.append(parse(json.loads(line)))
         return records
     except OSError as exc:
-        raise InputError(f"Cannot read {path} ({exc.strerror or exc}) — {remedy}.") from None
+        raise InputError(f"Cannot read {path} ({exc.strerror or exc})", remedy) from None
     except (KeyError, TypeError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
         reason = f"no {exc.args[0]!r}" if isinstance(exc, KeyError) else str(exc)
         where = f"line {number}: " if number else ""
-        raise InputError(f"{path} is damaged ({where}{reason}) — {remedy}.") from None
+        raise InputError(f"{path} is damaged ({where}{reason})", remedy) from None
 
 
 def _text(record: dict[str, Any], key: str) -> str:

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from moviefinder.core.catalog import FIELD_NAMES, TITLE_TYPES, Catalog, title_text
 from moviefinder.core.encoder import Encoder, encode_batched
-from moviefinder.core.errors import StoreError, one_line
+from moviefinder.core.errors import BUILD, Remedy, StoreError, one_line
 from moviefinder.core.progress import Progress
 from moviefinder.storage.files import atomic_file
 
@@ -91,16 +91,14 @@ def _write_table(table: pa.Table, path: Path) -> None:
         pq.write_table(table, handle, compression="zstd", write_page_checksum=True)
 
 
-def _read_table(path: Path, what: str, remedy: str) -> pa.Table:
+def _read_table(path: Path, what: str, remedy: Remedy) -> pa.Table:
     if not path.is_file():
-        raise StoreError(f"No {what} at {path} — {remedy}.")
+        raise StoreError(f"No {what} at {path}", remedy)
     try:
         # ParquetFile, not read_table: read_table goes through pyarrow.dataset and pandas.
         return pq.ParquetFile(path, page_checksum_verification=True).read()
     except (pa.ArrowException, OSError, ValueError) as exc:
-        raise StoreError(
-            f"The {what} at {path} is unreadable ({one_line(exc)}) — {remedy}."
-        ) from None
+        raise StoreError(f"The {what} at {path} is unreadable ({one_line(exc)})", remedy) from None
 
 
 def write_titles(catalog: Catalog, path: Path) -> None:
@@ -109,7 +107,7 @@ def write_titles(catalog: Catalog, path: Path) -> None:
     )
 
 
-def read_titles(path: Path, name: str, remedy: str = "run `moviefinder catalog build`") -> Catalog:
+def read_titles(path: Path, name: str, remedy: Remedy = BUILD) -> Catalog:
     """Load catalogue NAME from PATH.
 
     Raises:
@@ -123,19 +121,16 @@ def read_titles(path: Path, name: str, remedy: str = "run `moviefinder catalog b
             table = table.append_column(late, pa.nulls(table.num_rows, kind))
     missing = [n for n in TITLE_SCHEMA.names if n not in table.column_names]
     if missing:
-        raise StoreError(
-            f"The catalogue at {path} lacks column(s) {', '.join(missing)} — {remedy}."
-        )
+        raise StoreError(f"The catalogue at {path} lacks column(s) {', '.join(missing)}", remedy)
     wrong = [f.name for f in TITLE_SCHEMA if table.schema.field(f.name).type != f.type]
     if wrong:
         raise StoreError(
-            f"The catalogue at {path} has column(s) of the wrong type: {', '.join(wrong)} "
-            f"— {remedy}."
+            f"The catalogue at {path} has column(s) of the wrong type: {', '.join(wrong)}", remedy
         )
     columns = {n: table.column(n).to_pylist() for n in TITLE_SCHEMA.names}
     problem = _row_problem(columns)
     if problem:
-        raise StoreError(f"The catalogue at {path} is damaged ({problem}) — {remedy}.")
+        raise StoreError(f"The catalogue at {path} is damaged ({problem})", remedy)
     return Catalog(name, columns)
 
 
@@ -170,7 +165,7 @@ def write_embeddings(embeddings: Embeddings, path: Path) -> None:
     _write_table(table, path)
 
 
-def read_embeddings(path: Path, remedy: str = "run `moviefinder catalog build`") -> Embeddings:
+def read_embeddings(path: Path, remedy: Remedy = BUILD) -> Embeddings:
     """Load an embedding store written by :func:`write_embeddings`.
 
     Raises:
@@ -181,21 +176,19 @@ def read_embeddings(path: Path, remedy: str = "run `moviefinder catalog build`")
     meta = table.schema.metadata or {}
     needed = ("id", "content_hash", "vector")
     if _META_MODEL not in meta or any(n not in table.column_names for n in needed):
-        raise StoreError(f"{path} is not a moviefinder embedding store — {remedy}.")
+        raise StoreError(f"{path} is not a moviefinder embedding store", remedy)
     try:
         model, dim = meta[_META_MODEL].decode(), int(meta.get(_META_DIM, b""))
     except (UnicodeDecodeError, ValueError):
-        raise StoreError(
-            f"The embedding store at {path} has damaged metadata — {remedy}."
-        ) from None
+        raise StoreError(f"The embedding store at {path} has damaged metadata", remedy) from None
     vectors = table.column("vector").combine_chunks()
     if not pa.types.is_fixed_size_list(vectors.type) or vectors.type.list_size != dim:
-        raise StoreError(f"The embedding store at {path} has the wrong vector shape — {remedy}.")
+        raise StoreError(f"The embedding store at {path} has the wrong vector shape", remedy)
     if vectors.null_count:
-        raise StoreError(f"The embedding store at {path} has empty vectors — {remedy}.")
+        raise StoreError(f"The embedding store at {path} has empty vectors", remedy)
     values = vectors.flatten()
     if values.type != pa.float32():
-        raise StoreError(f"The embedding store at {path} does not hold float32 vectors — {remedy}.")
+        raise StoreError(f"The embedding store at {path} does not hold float32 vectors", remedy)
     # Straight from the Arrow buffer: Array.to_numpy imports pandas, even for plain floats.
     matrix = np.frombuffer(
         values.buffers()[1], dtype=np.float32, count=len(values), offset=values.offset * 4
@@ -203,10 +196,10 @@ def read_embeddings(path: Path, remedy: str = "run `moviefinder catalog build`")
     ids = table.column("id").to_pylist()
     hashes = table.column("content_hash").to_pylist()
     if not all(ids) or not all(hashes) or len(set(ids)) != len(ids):
-        raise StoreError(f"The embedding store at {path} has missing or repeated ids — {remedy}.")
+        raise StoreError(f"The embedding store at {path} has missing or repeated ids", remedy)
     bad = _unit_problem(matrix)
     if bad is not None:
-        raise StoreError(f"The embedding store at {path} is damaged ({bad}) — {remedy}.")
+        raise StoreError(f"The embedding store at {path} is damaged ({bad})", remedy)
     return Embeddings(model=model, ids=tuple(ids), hashes=tuple(hashes), matrix=matrix)
 
 
@@ -243,8 +236,8 @@ def aligned_matrix(embeddings: Embeddings, catalog: Catalog) -> np.ndarray:
     )
     if missing or stale:
         raise StoreError(
-            f"{missing + stale} title(s) of catalogue '{catalog.name}' have no current embedding "
-            "— run `moviefinder catalog build`."
+            f"{missing + stale} title(s) of catalogue '{catalog.name}' have no current embedding",
+            BUILD,
         )
     order = [row for row in rows if row is not None]
     if order == list(range(len(embeddings.ids))):
@@ -275,8 +268,8 @@ def refresh(
     """
     if previous is not None and previous.model != encoder.model_id:
         raise StoreError(
-            f"The embeddings were made with {previous.model}, not {encoder.model_id} — "
-            "run `moviefinder catalog build --force` to re-embed everything."
+            f"The embeddings were made with {previous.model}, not {encoder.model_id}",
+            Remedy("run", "catalog build --force", "to re-embed everything"),
         )
     texts = [title_text(t) for t in catalog.titles]
     hashes = [content_hash(text) for text in texts]
