@@ -117,7 +117,8 @@ def test_damaged_store_is_a_clear_error_that_replace_gets_past(
     with pytest.raises(InputError) as caught:
         journal.load_journal()
     assert render.problem(caught.value) == (
-        f"{viewings} is damaged (line 2: no 'when') — move it aside and run "
+        f"{viewings} is damaged (line 2: Object missing required field `when`) — move it aside "
+        "and run "
         "`moviefinder import-history <your Netflix export> --replace`."
     )
     export = tmp_path / "NetflixViewingHistory.csv"

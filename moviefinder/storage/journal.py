@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Final, TypeVar
+
+import msgspec
 
 from moviefinder.core.catalog import Catalog
 from moviefinder.core.errors import InputError, Remedy
@@ -65,81 +66,41 @@ def load_journal() -> Journal:
 
 def read_viewings(path: Path) -> tuple[Viewing, ...]:
     """The viewings stored in PATH (none without the file). Raises InputError if damaged."""
-    return tuple(_records(path, _viewing, HISTORY_REMEDY))
+    return tuple(_records(path, Viewing, HISTORY_REMEDY))
 
 
 def read_ratings(path: Path) -> tuple[Rating, ...]:
     """The ratings stored in PATH (none without the file). Raises InputError if damaged."""
-    return tuple(_records(path, _rating, HISTORY_REMEDY))
+    return tuple(_records(path, Rating, HISTORY_REMEDY))
 
 
 def read_links(path: Path) -> dict[str, str]:
     """The links made by hand stored in PATH. Raises InputError if damaged."""
-    links = _records(path, _links, LINKS_REMEDY, whole=True)
+    links = _records(path, dict[str, str], LINKS_REMEDY, whole=True)
     return links[0] if links else {}
 
 
-def _records(path: Path, parse: Callable[[Any], T], remedy: Remedy, whole: bool = False) -> list[T]:
-    """PATH's JSON lines (or, if WHOLE, its one JSON document) through PARSE."""
+def _records(path: Path, shape: type[T], remedy: Remedy, whole: bool = False) -> list[T]:
+    """PATH's JSON lines (or, if WHOLE, its one JSON document), each decoded and checked as
+    SHAPE by msgspec (field types, required fields, RFC 3339 dates, UTF-8)."""
     if not path.is_file():
         return []
+    decode = msgspec.json.Decoder(shape).decode
     number = 0
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
         if whole:
-            return [parse(json.loads(text))]
+            return [decode(data)]
         records = []
-        for number, line in enumerate(text.split("\n"), 1):  # noqa: B007 (named in errors)
+        for number, line in enumerate(data.split(b"\n"), 1):  # noqa: B007 (named in errors)
             if line.strip():
-                records.append(parse(json.loads(line)))
+                records.append(decode(line))
         return records
     except OSError as exc:
         raise InputError(f"Cannot read {path} ({exc.strerror or exc})", remedy) from None
-    except (KeyError, TypeError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
-        reason = f"no {exc.args[0]!r}" if isinstance(exc, KeyError) else str(exc)
+    except msgspec.DecodeError as exc:  # ValidationError is one: a wrong or missing field
         where = f"line {number}: " if number else ""
-        raise InputError(f"{path} is damaged ({where}{reason})", remedy) from None
-
-
-def _text(record: dict[str, Any], key: str) -> str:
-    value = record[key]
-    if not isinstance(value, str):
-        raise TypeError(f"{key} is not text")
-    return value
-
-
-def _viewing(record: Any) -> Viewing:
-    seconds = record.get("seconds")
-    if seconds is not None and type(seconds) is not int:
-        raise TypeError("seconds is not a whole number")
-    return Viewing(
-        _text(record, "title"),
-        datetime.fromisoformat(_text(record, "when")),
-        str(record.get("profile", "")),
-        seconds,
-        str(record.get("country", "")),
-    )
-
-
-def _rating(record: Any) -> Rating:
-    thumbs = record["thumbs"]
-    if type(thumbs) is not int:
-        raise TypeError("thumbs is not a whole number")
-    when = record.get("when")
-    return Rating(
-        _text(record, "title"),
-        thumbs,
-        None if when is None else datetime.fromisoformat(_text(record, "when")),
-        str(record.get("profile", "")),
-    )
-
-
-def _links(document: Any) -> dict[str, str]:
-    if not isinstance(document, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in document.items()
-    ):
-        raise TypeError("not an object of history title → catalogue id")
-    return document
+        raise InputError(f"{path} is damaged ({where}{exc})", remedy) from None
 
 
 def _ticker(progress: Progress | None, total: int) -> Callable[[int], None]:
@@ -155,41 +116,22 @@ def _ticker(progress: Progress | None, total: int) -> Callable[[int], None]:
 
 
 def _write_lines(
-    path: Path, records: Iterable[dict[str, Any]], total: int, progress: Progress | None = None
+    path: Path, records: Sequence[Viewing | Rating], progress: Progress | None = None
 ) -> None:
-    tick = _ticker(progress, total)
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # once: dumps() makes one per call
+    tick = _ticker(progress, len(records))
+    encode = msgspec.json.Encoder().encode  # a dataclass's fields in order, dates in RFC 3339
     with atomic_file(path) as handle:
         for done, record in enumerate(records, 1):
-            handle.write(encode(record).encode() + b"\n")
+            handle.write(encode(record) + b"\n")
             tick(done)
 
 
 def save_journal(journal: Journal, progress: Progress | None = None) -> None:
     """Replace the stored history with JOURNAL, its three files as one change; PROGRESS hears
     of the viewings written."""
-    viewings = (
-        {
-            "title": v.title,
-            "when": v.when.isoformat(),
-            "profile": v.profile,
-            "seconds": v.seconds,
-            "country": v.country,
-        }
-        for v in journal.viewings
-    )
-    ratings = (
-        {
-            "title": r.title,
-            "thumbs": r.thumbs,
-            "when": r.when.isoformat() if r.when else None,
-            "profile": r.profile,
-        }
-        for r in journal.ratings
-    )
     with replace_together(paths.history_dir()) as new:
-        _write_lines(new(VIEWINGS_FILE), viewings, len(journal.viewings), progress)
-        _write_lines(new(RATINGS_FILE), ratings, len(journal.ratings))
+        _write_lines(new(VIEWINGS_FILE), journal.viewings, progress)
+        _write_lines(new(RATINGS_FILE), journal.ratings)
         with atomic_file(new(LINKS_FILE)) as handle:
             handle.write(json.dumps(journal.links, ensure_ascii=False, indent=1).encode())
 
