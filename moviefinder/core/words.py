@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
+import Stemmer
 
 _WORD: Final = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 # fmt: off
@@ -39,6 +40,8 @@ STOPWORDS: Final = frozenset(
     )
 )
 # fmt: on
+#: Snowball's English stemmer, made once (PyStemmer: the Snowball algorithms in C).
+_ENGLISH: Final = Stemmer.Stemmer("english")
 _FNV_OFFSET: Final = 0xCBF29CE484222325
 _FNV_PRIME: Final = 0x100000001B3
 _MASK: Final = 0xFFFFFFFFFFFFFFFF
@@ -59,8 +62,10 @@ def content_words(text: str) -> list[str]:
 
 
 def stem(word: str) -> str:
-    """Just enough folding for "vikings" ~ "viking", "fights" ~ "fight"."""
-    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+    """WORD's Snowball (Porter 2) English stem, so that forms of a word meet: "vikings" and
+    "viking" → "vike", "fighting" and "fights" → "fight". (PyStemmer caches what it stemmed.)"""
+    stemmed: str = _ENGLISH.stemWord(word)
+    return stemmed
 
 
 def key(word: str) -> int:

@@ -34,7 +34,8 @@ from moviefinder.core.words import WordIndex
 from moviefinder.storage import paths
 from moviefinder.storage.files import atomic_file, replace_dir, staging_dir
 
-FORMAT: Final = 4
+#: Raised whenever what a copy holds changes meaning (5: the word index keys Snowball stems).
+FORMAT: Final = 5
 MATRIX_FILE: Final = "matrix.npy"
 #: The word index (:class:`words.WordIndex`): its keys, spans and postings.
 WORD_FILES: Final = ("words_keys.npy", "words_spans.npy", "words_rows.npy")
