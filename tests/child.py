@@ -67,11 +67,6 @@ class FakeModel:
         return vectors if self.model_id == KEYWORDS_MODEL else np.roll(vectors, 1, axis=1)
 
 
-def fake_encoder(model: str, encoder_kind: str = "auto", on_export: Any = None) -> FakeModel:
-    """Stands in for :func:`moviefinder.models.embed.load_encoder`: the fake model MODEL names."""
-    return FakeModel(model)
-
-
 # --- the child ---------------------------------------------------------------------------------
 
 _passed: Counter[str] = Counter()
@@ -96,13 +91,11 @@ class _MarkedModel(FakeModel):
 
 
 def main(argv: list[str]) -> int:
-    from moviefinder.app import library
     from moviefinder.cli import run
 
     def marked_model(model: str, encoder_kind: str = "auto", on_export: Any = None) -> _MarkedModel:
         return _MarkedModel(model)
 
-    setattr(library, "load_encoder", marked_model)  # noqa: B010 (what conftest patches too)
     replace = os.replace
 
     def marked_replace(src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
@@ -127,7 +120,7 @@ def main(argv: list[str]) -> int:
             return details(self, kind, tmdb_id)
 
         TmdbClient.details = marked_details  # type: ignore[method-assign]
-    return run(argv)
+    return run(argv, encoders=marked_model)
 
 
 # --- the test's side ---------------------------------------------------------------------------

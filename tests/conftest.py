@@ -6,17 +6,19 @@ import os
 import re
 import shutil
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
 
+from moviefinder import cli
 from moviefinder.core import bundle
 from moviefinder.core.catalog import Catalog, Title
+from moviefinder.core.encoder import Encoder
 from moviefinder.core.translation import LEXICON_FILE
-from moviefinder.models.embed import OnnxEncoder
+from moviefinder.models.embed import OnnxEncoder, load_encoder
 from moviefinder.storage import paths, store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -150,11 +152,22 @@ def bundled(tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch, catalog
     shutil.copy(REPO / "data" / LEXICON_FILE, folder / LEXICON_FILE)
     monkeypatch.setattr(bundle, "bundled_dir", lambda: folder)
     monkeypatch.setenv("MOVIEFINDER_MODEL", FakeEncoder.model_id)
-    monkeypatch.setattr(
-        "moviefinder.app.library.load_encoder",
-        lambda model, encoder_kind="auto", on_export=None: FakeEncoder(),
-    )
     return folder
+
+
+def encoders(
+    model_id: str, encoder_kind: str = "auto", on_export: Callable[[], None] | None = None
+) -> Encoder:
+    """The fake keyword encoder for its own model id, the real encoders for any other: what
+    the tests hand to :func:`run` and to the app layer instead of patching a module."""
+    if model_id == FakeEncoder.model_id:
+        return FakeEncoder()
+    return load_encoder(model_id, encoder_kind, on_export)
+
+
+def run(argv: list[str]) -> int:
+    """``moviefinder ARGV`` in this process, with :func:`encoders`."""
+    return cli.run(argv, encoders=encoders)
 
 
 @pytest.fixture(scope="session")

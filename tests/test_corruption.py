@@ -17,15 +17,14 @@ import pyarrow.parquet as pq
 import pytest
 
 from moviefinder.app import library
-from moviefinder.cli import run
 from moviefinder.core.catalog import Catalog
 from moviefinder.core.encoder import PACKAGED_MODEL
 from moviefinder.core.errors import ModelError, StoreError
 from moviefinder.models import export
 from moviefinder.models.embed import OnnxEncoder
-from moviefinder.present import render
+from moviefinder.present import console
 from moviefinder.storage import paths, snapshot, store
-from tests.conftest import TITLES, FakeEncoder
+from tests.conftest import TITLES, FakeEncoder, run
 
 Damage = Callable[[Path], None]
 
@@ -145,7 +144,7 @@ def test_a_flipped_byte_inside_parquet_is_caught_by_its_page_checksum(
     path.write_bytes(bytes(data))
     with pytest.raises(StoreError, match=r"is unreadable \(.*\)$") as caught:
         store.read_embeddings(path)
-    assert render.problem(caught.value).endswith(") — run `moviefinder catalog build`.")
+    assert console.problem(caught.value).endswith(") — run `moviefinder catalog build`.")
 
 
 @pytest.mark.parametrize(
@@ -408,7 +407,7 @@ def test_an_export_that_loads_but_gives_invalid_vectors(
     )
     with pytest.raises(ModelError, match=r"gives invalid vectors") as caught:
         OnnxEncoder("some/model", export=handed).encode(["vikings"])
-    assert render.problem(caught.value).endswith("— run `moviefinder doctor --fix`.")
+    assert console.problem(caught.value).endswith("— run `moviefinder doctor --fix`.")
 
     # Its own export is made again, once, and the query answered from the new one.
     remade: list[str] = []

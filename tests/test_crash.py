@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from moviefinder import cli
 from moviefinder.app import library
-from moviefinder.cli import run
 from moviefinder.storage import files, journal, lock, paths, store
 from moviefinder.storage.evidence import read_availability
 from tests import child
@@ -128,19 +128,28 @@ def read_bytes(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith(".")}
 
 
+#: Every fake model the in-process commands of the running test made (to count what each
+#: embedded); the `models` fixture empties it.
+MADE: list[child.FakeModel] = []
+
+
+def make(model: str, encoder_kind: str = "auto", on_export: object = None) -> child.FakeModel:
+    """The encoders of this module's in-process commands: the fake model MODEL names."""
+    MADE.append(child.FakeModel(model))
+    return MADE[-1]
+
+
+def run(argv: list[str]) -> int:
+    return cli.run(argv, encoders=make)
+
+
 @pytest.fixture
 def models(monkeypatch: pytest.MonkeyPatch) -> list[child.FakeModel]:
     """The fake models for in-process commands; every one made, to count what it embedded."""
-    made: list[child.FakeModel] = []
-
-    def make(model: str, encoder_kind: str = "auto", on_export: object = None) -> child.FakeModel:
-        made.append(child.FakeModel(model))
-        return made[-1]
-
-    monkeypatch.setattr(library, "load_encoder", make)
+    MADE.clear()
     monkeypatch.setenv("MOVIEFINDER_MODEL", child.KEYWORDS_MODEL)
     monkeypatch.setenv(lock.TIMEOUT_ENV, "0")  # one attempt: a lock left behind would fail
-    return made
+    return MADE
 
 
 @pytest.fixture
@@ -414,15 +423,17 @@ def test_a_reader_racing_a_writer_reads_one_version(
         catalog = real(name)
         calls.append(name)
         if len(calls) == 1:
-            library.import_catalog(b, "mine", "auto", child.KEYWORDS_MODEL)
+            library.import_catalog(b, "mine", "auto", child.KEYWORDS_MODEL, encoders=make)
         return catalog
 
     monkeypatch.setattr(library, "open_catalog", open_then_commit)
-    finder = library.open_finder("mine", child.KEYWORDS_MODEL)
+    finder = library.open_finder("mine", child.KEYWORDS_MODEL, encoders=make)
     assert len(calls) == 2  # read again once the commit was seen
     assert list(finder.catalog.columns["id"]) == [f"m:{i}" for i in B_IDS]
     monkeypatch.setattr(library, "open_catalog", real)
-    again = library.open_finder("mine", child.KEYWORDS_MODEL)  # from the copy just made
+    again = library.open_finder(
+        "mine", child.KEYWORDS_MODEL, encoders=make
+    )  # from the copy just made
     assert list(again.catalog.columns["id"]) == [f"m:{i}" for i in B_IDS]
 
 
@@ -436,15 +447,17 @@ def test_no_copy_is_stamped_with_files_it_was_not_made_from(
 
     def read_then_commit(catalog: object, model: str, on_damage: object = None) -> object:
         matrix = real(catalog, model)  # type: ignore[arg-type]
-        library.import_catalog(b, "mine", "auto", child.KEYWORDS_MODEL)
+        library.import_catalog(b, "mine", "auto", child.KEYWORDS_MODEL, encoders=make)
         return matrix
 
     monkeypatch.setattr(library, "open_matrix", read_then_commit)
-    finder = library.open_finder("mine", child.KEYWORDS_MODEL)
+    finder = library.open_finder("mine", child.KEYWORDS_MODEL, encoders=make)
     assert len(finder.catalog) == len(A_IDS)  # the version it began to read, whole
     assert not (mine / "cache" / "mine").exists()
     monkeypatch.setattr(library, "open_matrix", real)
-    assert len(library.open_finder("mine", child.KEYWORDS_MODEL).catalog) == len(B_IDS)
+    assert len(library.open_finder("mine", child.KEYWORDS_MODEL, encoders=make).catalog) == len(
+        B_IDS
+    )
 
 
 # --- the pieces, in one process ---------------------------------------------------------------

@@ -12,12 +12,11 @@ from moviefinder.app.evaluation import (
     load_known_items,
     load_reading_cases,
 )
-from moviefinder.cli import run
 from moviefinder.core.catalog import Catalog
 from moviefinder.core.errors import InputError
 from moviefinder.core.finder import Finder
 from moviefinder.storage.store import refresh
-from tests.conftest import FakeEncoder
+from tests.conftest import FakeEncoder, run
 
 
 @pytest.fixture

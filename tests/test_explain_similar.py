@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from moviefinder.cli import run
 from moviefinder.core.catalog import Catalog
 from moviefinder.core.errors import CatalogError
 from moviefinder.core.matching import resolve_title
+from tests.conftest import run
 
 
 def test_resolve_title(catalog: Catalog) -> None:

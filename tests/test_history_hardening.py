@@ -25,7 +25,6 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from moviefinder.cli import run
 from moviefinder.core.catalog import Catalog
 from moviefinder.core.errors import ExitStatus, InputError
 from moviefinder.core.progress import PROGRESS_EVERY
@@ -39,7 +38,7 @@ from moviefinder.sources.netflix_export import (
     read_export,
 )
 from moviefinder.storage import paths
-from tests.conftest import FUZZ, REPO, SHARED
+from tests.conftest import FUZZ, REPO, SHARED, run
 
 HISTORIES = SHARED / "histories"
 T = TypeVar("T")

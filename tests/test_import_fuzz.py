@@ -23,7 +23,6 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from moviefinder.app import library
-from moviefinder.cli import run
 from moviefinder.core.catalog import FIELD_NAMES, LIST_FIELDS, TITLE_TYPES, Catalog, title_text
 from moviefinder.core.errors import MovieFinderError
 from moviefinder.sources.importers import (
@@ -36,7 +35,7 @@ from moviefinder.sources.importers import (
     tmdb5000,
 )
 from moviefinder.storage import paths, store
-from tests.conftest import FUZZ, REPO, FakeEncoder
+from tests.conftest import FUZZ, REPO, FakeEncoder, run
 
 NETFLIX_HEADER = [
     "show_id", "type", "title", "director", "cast", "country", "date_added", "release_year",
@@ -545,13 +544,12 @@ def test_bad_rows_are_reported_by_line_and_good_rows_imported(
 #: its peak memory is its own; prints the peak resident size before and after, in KiB.
 LARGE_IMPORT = """
 import resource, sys
-from moviefinder.app import library
-from moviefinder.cli import run
+from moviefinder import cli
 from tests.conftest import FakeEncoder
 
-library.load_encoder = lambda model, encoder_kind="auto", on_export=None: FakeEncoder()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-status = run(["catalog", "import", sys.argv[1], "--name", "large"])
+argv = ["catalog", "import", sys.argv[1], "--name", "large"]
+status = cli.run(argv, encoders=lambda model, kind="auto", export=None: FakeEncoder())
 print(status, before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 

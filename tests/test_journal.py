@@ -6,13 +6,12 @@ from pathlib import Path
 import pytest
 
 from moviefinder.app import history
-from moviefinder.cli import run
 from moviefinder.core.catalog import Catalog, Title
 from moviefinder.core.errors import CatalogError, InputError
 from moviefinder.core.matching import Matcher
-from moviefinder.present import render
+from moviefinder.present import console
 from moviefinder.storage import journal, paths
-from tests.conftest import SHARED, TITLES
+from tests.conftest import SHARED, TITLES, run
 
 HISTORIES = SHARED / "histories"
 
@@ -116,7 +115,7 @@ def test_damaged_store_is_a_clear_error_that_replace_gets_past(
     (folder / journal.LINKS_FILE).write_text('{"Heat 2": "t:5"}')
     with pytest.raises(InputError) as caught:
         journal.load_journal()
-    assert render.problem(caught.value) == (
+    assert console.problem(caught.value) == (
         f"{viewings} is damaged (line 2: Object missing required field `when`) — move it aside "
         "and run "
         "`moviefinder import-history <your Netflix export> --replace`."

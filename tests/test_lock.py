@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 
 from moviefinder.app import library
-from moviefinder.cli import run
 from moviefinder.core.errors import BusyError
 from moviefinder.storage import journal, lock, paths
 from tests import child
-from tests.conftest import REPO, FakeEncoder
+from tests.conftest import REPO, FakeEncoder, encoders, run
 
 CATALOG_CSV = (
     "id,title,type,year,genres,synopsis\n"
@@ -52,12 +51,11 @@ READERS = {
 @pytest.fixture
 def mine(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Catalogue 'mine' (the configured one) embedded with the fake model, and a history."""
-    monkeypatch.setattr(library, "load_encoder", child.fake_encoder)
     monkeypatch.setenv("MOVIEFINDER_MODEL", FakeEncoder.model_id)
     monkeypatch.setenv("MOVIEFINDER_CATALOG", "mine")
     source = tmp_path / "mine.csv"
     source.write_text(CATALOG_CSV, encoding="utf-8")
-    library.import_catalog(source, "mine", "auto", FakeEncoder.model_id)
+    library.import_catalog(source, "mine", "auto", FakeEncoder.model_id, encoders=encoders)
     history = tmp_path / "NetflixViewingHistory.csv"
     history.write_text("Title,Date\nStar Voyage,02-01-24\nHeat,03-01-24\n", encoding="utf-8")
     assert run(["import-history", str(history)]) == 0

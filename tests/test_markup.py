@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from moviefinder.cli import run
+from tests.conftest import run
 
 EVIL = "[/x] Evil [bold]Title[/bold] [link=http://e]"
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from moviefinder.cli import run
 from moviefinder.core.availability import Availability
 from moviefinder.core.catalog import Catalog, Title
 from moviefinder.core.errors import InputError
@@ -26,7 +25,7 @@ from moviefinder.sources.netflix_lists import (
 )
 from moviefinder.storage import paths
 from moviefinder.storage.evidence import read_availability
-from tests.conftest import SHARED
+from tests.conftest import SHARED, run
 
 ENGAGEMENT = """period,kind,title,original_title,available_globally,release_date,runtime_minutes,hours_viewed,views
 2024H1,tv,Kitchen Battle: Season 2,,Yes,2024-01-05,,5000000,

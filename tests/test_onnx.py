@@ -31,7 +31,10 @@ pytestmark = pytest.mark.real_model
 HEAVY = {"torch", "sentence_transformers", "transformers", "pandas"}
 #: Every moviefinder module a warm `ask` (no history, the query-path copy made) loads.
 ASK_MODULES = {
-    *("moviefinder", "moviefinder.cli", "moviefinder.present", "moviefinder.present.render"),
+    *("moviefinder", "moviefinder.cli", "moviefinder.present"),
+    # every command group's output is imported with its commands (small, nothing heavy)
+    *(f"moviefinder.present.{m}" for m in ("catalogs", "console", "maintenance", "reports")),
+    *(f"moviefinder.present.{m}" for m in ("results", "viewing")),
     *(f"moviefinder.cli.{m}" for m in ("app", "catalog", "doctor", "evaluate", "history")),
     *(f"moviefinder.cli.{m}" for m in ("options", "settings")),
     *(

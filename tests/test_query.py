@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from moviefinder.cli import run
 from moviefinder.core.catalog import Catalog
 from moviefinder.core.errors import QueryError
 from moviefinder.core.query import (
@@ -21,6 +20,7 @@ from moviefinder.core.query import (
     parse_query,
     read_query,
 )
+from tests.conftest import run
 
 
 @pytest.mark.parametrize(

@@ -10,12 +10,11 @@ import pytest
 
 from moviefinder.app import library
 from moviefinder.app.evaluation import evaluate, load_known_items
-from moviefinder.cli import run
 from moviefinder.core.encoder import PACKAGED_MODEL
 from moviefinder.core.finder import Finder
 from moviefinder.models.embed import SentenceTransformerEncoder
 from moviefinder.storage import paths
-from tests.conftest import REPO
+from tests.conftest import REPO, run
 
 pytestmark = pytest.mark.real_model
 

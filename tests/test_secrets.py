@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from moviefinder.app import library
-from moviefinder.cli import run
 from moviefinder.core.errors import ServiceError
 from moviefinder.sources.importers.tmdb_api import TmdbClient
 from moviefinder.storage import config, paths
 from moviefinder.storage.config import Settings, load_settings, mask
+from tests.conftest import run
 from tests.fake_tmdb import API_KEY, MALFORMED, SLOW, TOKEN, FakeTmdb, Fault
 
 SECRETS = {"v3 key": API_KEY, "v4 token": TOKEN}

@@ -8,7 +8,7 @@ import pytest
 
 from moviefinder.core.catalog import Catalog
 from moviefinder.core.errors import BUILD, StoreError
-from moviefinder.present import render
+from moviefinder.present import console
 from moviefinder.storage import store
 from tests.conftest import FakeEncoder
 
@@ -79,7 +79,7 @@ def test_corrupt_files_raise_a_clear_error(tmp_path: Path, content: bytes) -> No
     with pytest.raises(StoreError, match=r"unreadable") as caught:
         store.read_embeddings(path)
     assert caught.value.remedy == BUILD  # the presentation says it:
-    assert render.problem(caught.value).endswith("— run `moviefinder catalog build`.")
+    assert console.problem(caught.value).endswith("— run `moviefinder catalog build`.")
 
 
 def test_truncated_store_is_detected(

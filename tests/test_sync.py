@@ -168,7 +168,7 @@ def test_catalog_sync_command_end_to_end(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from moviefinder.cli import run as cli
+    from tests.conftest import run as cli
 
     assert cli(["catalog", "sync", "--region", "NL"]) == 1
     err = capsys.readouterr().err

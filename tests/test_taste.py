@@ -8,13 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from moviefinder.cli import run
 from moviefinder.core.catalog import Catalog
 from moviefinder.core.finder import Finder, View
 from moviefinder.core.taste import Signal, build_signals, build_taste, content_scores, summarise
 from moviefinder.core.viewing import Rating, Viewing
 from moviefinder.storage.store import refresh
-from tests.conftest import FakeEncoder
+from tests.conftest import FakeEncoder, run
 
 DAY = datetime(2024, 1, 31)
 ROWS = {"The Last Kingdom": 0, "Star Voyage": 1, "Kitchen Battle": 2, "Space Dogs": 3, "Heat": 4}

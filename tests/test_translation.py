@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from moviefinder.cli import run
 from moviefinder.core.errors import ConfigError
 from moviefinder.core.query import read_query
 from moviefinder.core.translation import (
@@ -17,7 +16,7 @@ from moviefinder.core.translation import (
     read_lexicon,
     render_query,
 )
-from tests.conftest import REPO
+from tests.conftest import REPO, run
 
 SMALL = Lexicon(
     {

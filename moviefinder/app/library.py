@@ -127,6 +127,7 @@ def build(
     encoder_kind: str = "auto",
     force: bool = False,
     progress: Progress | None = None,
+    encoders: EncoderFactory | None = None,
 ) -> BuildReport:
     """Embed what is new or changed in catalogue NAME with MODEL; save to the user's data dir.
 
@@ -140,7 +141,7 @@ def build(
         store,  # pyarrow: kept off the query path, which uses the snapshot
     )
 
-    embeddings, report = _embed(open_catalog(name), model, encoder_kind, force, progress)
+    embeddings, report = _embed(open_catalog(name), model, encoder_kind, force, progress, encoders)
     store.write_embeddings(embeddings, paths.catalog_dir(name) / paths.EMBEDDINGS_FILE)
     return report
 
@@ -151,11 +152,13 @@ def _embed(
     encoder_kind: str = "auto",
     force: bool = False,
     progress: Progress | None = None,
+    encoders: EncoderFactory | None = None,
 ) -> tuple[Embeddings, BuildReport]:
-    """CATALOG embedded with MODEL, reusing the stored vectors of unchanged titles."""
+    """CATALOG embedded with MODEL (encoded by what ENCODERS makes; None: :func:`load_encoder`),
+    reusing the stored vectors of unchanged titles."""
     from moviefinder.storage import store
 
-    encoder = load_encoder(model, encoder_kind)
+    encoder = (encoders or load_encoder)(model, encoder_kind)
     own = paths.catalog_dir(catalog.name) / paths.EMBEDDINGS_FILE
     previous = None
     if not force:
@@ -186,6 +189,7 @@ def import_catalog(
     model: str,
     encoder_kind: str = "auto",
     progress: Progress | None = None,
+    encoders: EncoderFactory | None = None,
 ) -> CatalogImport:
     """Read PATH into catalogue NAME (replacing its titles) and embed what is new or changed.
     Titles and embeddings are replaced together: interrupted, the catalogue stays as it was.
@@ -203,7 +207,7 @@ def import_catalog(
         store.write_titles(Catalog.of(name, imported.titles), titles)
         # Embedded as read back: exactly what every later command will read.
         embeddings, report = _embed(
-            store.read_titles(titles, name), model, encoder_kind, False, progress
+            store.read_titles(titles, name), model, encoder_kind, False, progress, encoders
         )
         store.write_embeddings(embeddings, new(paths.EMBEDDINGS_FILE))
     return CatalogImport(name, imported, report)
@@ -226,6 +230,7 @@ def sync_catalog(
     model: str,
     encoder_kind: str = "auto",
     progress: Progress | None = None,
+    encoders: EncoderFactory | None = None,
 ) -> CatalogSync:
     """Bring catalogue NAME up to date with what TMDB lists on Netflix in REGION, then embed
     what is new or changed. Titles, availability and embeddings are replaced together at the
@@ -257,7 +262,7 @@ def sync_catalog(
         store.write_titles(Catalog.of(name, result.titles), titles)
         write_availability(result.availability, new(paths.AVAILABILITY_FILE))
         embeddings, report = _embed(
-            store.read_titles(titles, name), model, encoder_kind, False, progress
+            store.read_titles(titles, name), model, encoder_kind, False, progress, encoders
         )
         store.write_embeddings(embeddings, new(paths.EMBEDDINGS_FILE))
     checkpoint.unlink(missing_ok=True)  # only now: until the change is in, it keeps the details

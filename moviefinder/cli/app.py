@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from moviefinder.app import library, search
+from moviefinder.app.context import EncoderFactory
 from moviefinder.cli.catalog import catalog_app
 from moviefinder.cli.doctor import doctor
 from moviefinder.cli.evaluate import eval_app
@@ -36,7 +37,7 @@ from moviefinder.cli.settings import config_app, warn_exposed_key
 from moviefinder.core import bundle
 from moviefinder.core.errors import ExitStatus, MovieFinderError, OptionError, os_problem
 from moviefinder.core.query import Filters, decade_years
-from moviefinder.present import render
+from moviefinder.present import console, maintenance, results, viewing
 from moviefinder.storage import paths
 from moviefinder.storage.config import load_settings
 
@@ -137,7 +138,7 @@ def ask(
         )
     except OptionError as exc:  # the catalogue has no such genre: a usage error, as typos are
         raise typer.BadParameter(str(exc), param_hint=exc.option) from None
-    render.matches(found, as_json, why)
+    results.matches(found, as_json, why)
 
 
 @app.command("import-history")
@@ -165,11 +166,11 @@ def import_history(
     settings = load_settings()
     with writing():
         catalog = library.open_catalog(settings.catalog)
-        with render.stages() as stages:
+        with console.stages() as stages:
             report = history.import_history(
                 path, catalog, profile, replace, stages, settings.region, force
             )
-    render.import_report(report)
+    viewing.import_report(report)
 
 
 class Verdict(StrEnum):
@@ -203,7 +204,7 @@ def similar(
         include_watched=include_watched,
         include_unknown=include_unknown,
     )
-    render.matches(found, as_json)
+    results.matches(found, as_json)
 
 
 @app.command()
@@ -218,7 +219,7 @@ def explain(
     as_json: AsJson = False,
 ) -> None:
     """Why a title ranks where it does, or why it is hidden."""
-    render.explanation(search.explain(context(), title, query, region, catalog), as_json)
+    results.explanation(search.explain(context(), title, query, region, catalog), as_json)
 
 
 @app.command()
@@ -232,19 +233,19 @@ def rate(
     with writing():
         catalog = library.open_catalog(load_settings().catalog)
         rated = history.rate(title, verdict.value, catalog)
-    render.rated(rated, verdict.value)
+    viewing.rated(rated, verdict.value)
 
 
 @app.command("taste")
 def show_taste(as_json: AsJson = False) -> None:
     """Show your taste: strongest likes and dislikes, and your interests by their titles."""
-    render.taste(search.taste(context()), as_json)
+    results.taste(search.taste(context()), as_json)
 
 
 @app.command("paths")
 def show_paths() -> None:
     """Show where moviefinder keeps its data (set MOVIEFINDER_HOME to move it)."""
-    render.locations(
+    maintenance.locations(
         [
             ("data", str(paths.data_dir())),
             ("config", str(paths.config_file())),
@@ -256,8 +257,9 @@ def show_paths() -> None:
 app.command("doctor")(doctor)
 
 
-def run(argv: list[str] | None = None) -> int:
+def run(argv: list[str] | None = None, encoders: EncoderFactory | None = None) -> int:
     """Run the CLI on ARGV and return the exit status; user errors become one line on stderr.
+    ENCODERS makes the encoders for every command (tests pass the fake keyword encoder's).
 
     What a command writes is its owner's alone (a history is private): folders 0700, files
     0600, and a data directory made before that is closed to others too."""
@@ -265,12 +267,12 @@ def run(argv: list[str] | None = None) -> int:
     try:
         paths.make_private(paths.data_dir())
         # Typer reports usage errors itself (exit 2) and ends every run with SystemExit.
-        app(args=argv, prog_name="moviefinder")
+        app(args=argv, prog_name="moviefinder", obj=encoders)
     except MovieFinderError as exc:
-        render.error(render.problem(exc))
+        console.error(console.problem(exc))
         return ExitStatus.ERROR
     except OSError as exc:  # a full disk, a read-only data directory: no traceback for those
-        render.error(os_problem(exc))
+        console.error(os_problem(exc))
         return ExitStatus.ERROR
     except SystemExit as exc:
         if exc.code is None or isinstance(exc.code, int):

@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 
 from moviefinder.app import library
-from moviefinder.cli.options import AsJson, CatalogName, Region, writing
+from moviefinder.cli.options import AsJson, CatalogName, Region, context, writing
 from moviefinder.core.errors import ConfigError
-from moviefinder.present import render
+from moviefinder.present import catalogs, console
 from moviefinder.sources.importers import FORMATS
 from moviefinder.storage import paths
 from moviefinder.storage.config import load_settings
@@ -26,11 +26,12 @@ def catalog_build(
     catalog: CatalogName = None,
 ) -> None:
     """Embed new or changed titles of the catalogue with the configured model."""
-    settings = load_settings()
+    run = context()
+    settings = run.settings
     name = catalog or settings.catalog
-    with writing(), render.progress("embedding") as update:
-        report = library.build(name, settings.model, settings.encoder, force=force, progress=update)
-    render.build_report(report, str(paths.catalog_dir(name)))
+    with writing(), console.progress("embedding") as update:
+        report = library.build(name, settings.model, settings.encoder, force, update, run.encoders)
+    catalogs.build_report(report, str(paths.catalog_dir(name)))
 
 
 @catalog_app.command("import")
@@ -42,12 +43,13 @@ def catalog_import(
     fmt: Annotated[str, typer.Option("--format", help=f"auto, {', '.join(FORMATS)}.")] = "auto",
 ) -> None:
     """Import a catalogue file and embed its titles (only new or changed ones on a re-import)."""
-    settings = load_settings()
-    with writing(), render.progress("embedding") as update:
+    run = context()
+    settings = run.settings
+    with writing(), console.progress("embedding") as update:
         result = library.import_catalog(
-            file, name, fmt, settings.model, settings.encoder, progress=update
+            file, name, fmt, settings.model, settings.encoder, update, run.encoders
         )
-    render.catalog_import(result)
+    catalogs.catalog_import(result)
 
 
 @catalog_app.command("sync")
@@ -64,7 +66,8 @@ def catalog_sync(
 
     if service.lower() != "netflix":
         raise typer.BadParameter("only netflix can be synced", param_hint="--service")
-    settings = load_settings()
+    run = context()
+    settings = run.settings
     code = (region or settings.region).upper()
     if not settings.tmdb_api_key:
         raise ConfigError(
@@ -72,7 +75,7 @@ def catalog_sync(
             f"{paths.config_file()}."
         )
     client = TmdbClient(settings.tmdb_api_key, base_url=settings.tmdb_url)
-    with writing(), render.progress("fetching and embedding") as update:
+    with writing(), console.progress("fetching and embedding") as update:
         result = library.sync_catalog(
             name or f"netflix-{code.lower()}",
             code,
@@ -80,8 +83,9 @@ def catalog_sync(
             settings.model,
             settings.encoder,
             update,
+            run.encoders,
         )
-    render.catalog_sync(result)
+    catalogs.catalog_sync(result)
 
 
 @catalog_app.command("evidence")
@@ -103,13 +107,13 @@ def catalog_evidence(
     settings = load_settings()
     with writing():
         result = library.add_evidence(catalog or settings.catalog, file, fmt)
-    render.evidence_added(result)
+    catalogs.evidence_added(result)
 
 
 @catalog_app.command("list")
 def catalog_list(as_json: AsJson = False) -> None:
     """The catalogues you can search: the shipped default and the ones you imported."""
-    render.catalog_list(
+    catalogs.catalog_list(
         [library.catalog_info(name) for name in library.catalog_names()],
         load_settings().catalog,
         as_json,
@@ -119,7 +123,7 @@ def catalog_list(as_json: AsJson = False) -> None:
 @catalog_app.command("info")
 def catalog_info(catalog: CatalogName = None, as_json: AsJson = False) -> None:
     """What the catalogue holds: titles, synopses, keywords, other titles, availability."""
-    render.catalog_info(library.catalog_info(catalog or load_settings().catalog), as_json)
+    catalogs.catalog_info(library.catalog_info(catalog or load_settings().catalog), as_json)
 
 
 @catalog_app.command("remove")
@@ -129,4 +133,4 @@ def catalog_remove(
     """Delete an imported catalogue, its embeddings and its cache."""
     with writing():
         library.remove_catalog(name)
-    render.removed(name)
+    catalogs.removed(name)

@@ -8,7 +8,7 @@ import typer
 
 from moviefinder.cli.options import AsJson
 from moviefinder.core.errors import ExitStatus
-from moviefinder.present import render
+from moviefinder.present import maintenance
 
 
 def doctor(
@@ -28,6 +28,6 @@ def doctor(
     from moviefinder.app.doctor import run_checks
 
     checks = run_checks(fix)
-    render.doctor(checks, as_json)
+    maintenance.doctor(checks, as_json)
     if any(check.problem for check in checks):
         raise typer.Exit(ExitStatus.ERROR)

@@ -10,7 +10,7 @@ import typer
 
 from moviefinder.app import library, search
 from moviefinder.cli.options import AsJson, CatalogName, context
-from moviefinder.present import render
+from moviefinder.present import reports
 from moviefinder.storage.config import load_settings
 
 eval_app = typer.Typer(help="Measure how well moviefinder finds things.", no_args_is_help=True)
@@ -43,7 +43,7 @@ def eval_known_items(
     items = load_known_items(file)
     finder, _ = search.open_search(context(), catalog, history=False)
     area = None if region is None else library.open_availability(finder.catalog, region)
-    render.eval_report(evaluate(finder, items, answerable, area), as_json)
+    reports.eval_report(evaluate(finder, items, answerable, area), as_json)
 
 
 @eval_app.command("reading")
@@ -59,7 +59,7 @@ def eval_reading(
     """Precision and recall of the filters `ask` reads out of query text."""
     from moviefinder.app.evaluation import evaluate_reading, load_reading_cases
 
-    render.reading_report(evaluate_reading(load_reading_cases(file)), as_json)
+    reports.reading_report(evaluate_reading(load_reading_cases(file)), as_json)
 
 
 class RatingsFormat(StrEnum):
@@ -107,7 +107,7 @@ def eval_taste(
     report, searched = taste_benchmark(
         context(), history_file, movielens, links, profile, catalog, k, queries
     )
-    render.taste_report(report, searched, as_json)
+    reports.taste_report(report, searched, as_json)
 
 
 @eval_app.command("coverage")
@@ -124,4 +124,4 @@ def eval_coverage(
 
     titles = library.open_catalog(catalog or load_settings().catalog)
     found = [history_coverage(str(p), read_export(p).viewings, titles) for p in exports]
-    render.coverage(found, as_json)
+    reports.coverage(found, as_json)

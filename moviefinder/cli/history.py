@@ -8,7 +8,7 @@ import typer
 
 from moviefinder.app import library
 from moviefinder.cli.options import AsJson, writing
-from moviefinder.present import render
+from moviefinder.present import viewing
 from moviefinder.storage.config import load_settings
 
 history_app = typer.Typer(
@@ -32,7 +32,7 @@ def history(
     if ctx.invoked_subcommand is None:
         catalog = library.open_catalog(load_settings().catalog)
         found = history.watched(catalog, unmatched)
-        render.history(found, None if show_all or as_json else 20, as_json)
+        viewing.history(found, None if show_all or as_json else 20, as_json)
 
 
 @history_app.command("link")
@@ -46,4 +46,4 @@ def history_link(
     with writing():
         catalog = library.open_catalog(load_settings().catalog)
         show, title_id = history.link(history_title, catalogue_id, catalog)
-    render.linked(show, catalog.title(catalog.find(title_id)[0]))
+    viewing.linked(show, catalog.title(catalog.find(title_id)[0]))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from moviefinder.app.context import Context
-from moviefinder.present import render
+from moviefinder.present import console
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -69,9 +70,16 @@ CatalogName = Annotated[
 
 
 def context() -> Context:
-    """The app's context for this run: the stored settings, and the screen's ears for what a
-    search says while it works (a damaged file it went on without, the ONNX export starting)."""
-    return Context.load(warn=render.setback, exporting=render.exporting)
+    """The app's context for this run: the stored settings, the encoders :func:`run` was
+    given (None: the configured model's own), and the screen's ears for what a command says
+    while it works (a damaged file it went on without, the ONNX export starting)."""
+    import click  # Typer's own parser: the run's object rides on its context
+
+    current = click.get_current_context(silent=True)
+    encoders = None if current is None else current.find_root().obj
+    return replace(
+        Context.load(warn=console.setback, exporting=console.exporting), encoders=encoders
+    )
 
 
 def writing() -> AbstractContextManager[None]:
@@ -79,4 +87,4 @@ def writing() -> AbstractContextManager[None]:
     :mod:`moviefinder.storage.lock`); says so once while another moviefinder has it."""
     from moviefinder.storage import lock  # filelock: only commands that write pay for it
 
-    return lock.hold(render.waiting)
+    return lock.hold(console.waiting)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from moviefinder.cli.options import writing
-from moviefinder.present import render
+from moviefinder.present import console, maintenance
 from moviefinder.storage import paths
 
 config_app = typer.Typer(help="Show or change the settings in config.toml.", no_args_is_help=True)
@@ -21,7 +21,7 @@ def warn_exposed_key() -> None:
 
     warning = exposed_key_warning()
     if warning is not None:
-        render.warning(warning)
+        console.warning(warning)
 
 
 @config_app.command("show")
@@ -29,7 +29,7 @@ def config_show() -> None:
     """Every setting in effect and where it comes from; the TMDB key masked."""
     from moviefinder.storage.config import shown_settings
 
-    render.settings(shown_settings())
+    maintenance.settings(shown_settings())
 
 
 @config_app.command("set")
@@ -58,4 +58,6 @@ def config_set(
     with writing():
         settings = set_value(key, value)
     shown = str(getattr(settings, key)) if value.strip() else ""
-    render.setting_written(key, mask(shown) if key == SECRET else shown, str(paths.config_file()))
+    maintenance.setting_written(
+        key, mask(shown) if key == SECRET else shown, str(paths.config_file())
+    )

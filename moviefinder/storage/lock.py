@@ -51,7 +51,7 @@ def hold(on_wait: Callable[[int | None], None] | None = None) -> Iterator[None]:
 
     Example::
 
-        with lock.hold(render.waiting):
+        with lock.hold(console.waiting):
             history.rate("jw:tm1", "love", catalog)
     """
     folder = paths.data_dir()
