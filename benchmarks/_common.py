@@ -30,12 +30,12 @@ TMDB_CATALOG: Final = "tmdb5000"
 def tmdb_catalog() -> str:
     """The name of ``tmdb_5000_movies.csv`` imported as a catalogue, importing it the first time
     (~10 minutes of embedding)."""
-    from moviefinder.app import library
+    from moviefinder.app import catalogs
     from moviefinder.storage.config import load_settings
 
-    if TMDB_CATALOG not in library.catalog_names():
+    if TMDB_CATALOG not in catalogs.catalog_names():
         settings = load_settings()
-        library.import_catalog(
+        catalogs.import_catalog(
             TMDB_MOVIES, TMDB_CATALOG, "tmdb5000", settings.model, settings.encoder
         )
     return TMDB_CATALOG

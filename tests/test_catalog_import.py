@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from moviefinder import cli
-from moviefinder.app import library
+from moviefinder.app import catalogs
 from moviefinder.core.catalog import Title
 from moviefinder.core.errors import InputError
 from moviefinder.sources.importers import detect_format, read_catalog_file
@@ -188,7 +188,7 @@ def test_catalog_command_errors_are_one_line(
 def test_config_chooses_the_catalogue(
     fake_model: FakeEncoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    library.import_catalog(
+    catalogs.import_catalog(
         write(tmp_path, "m.csv", GENERIC_CSV),
         "mine",
         "auto",
@@ -196,5 +196,5 @@ def test_config_chooses_the_catalogue(
         encoders=encoders,
     )
     monkeypatch.setenv("MOVIEFINDER_CATALOG", "mine")
-    assert library.catalog_names() == ["default", "mine"]
+    assert catalogs.catalog_names() == ["default", "mine"]
     assert run(["catalog", "info", "--json"]) == 0

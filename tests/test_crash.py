@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from moviefinder import cli
-from moviefinder.app import library
+from moviefinder.app import catalogs, library
 from moviefinder.storage import files, journal, lock, paths, store
 from moviefinder.storage.evidence import read_availability
 from tests import child
@@ -398,7 +398,7 @@ def test_catalog_remove_killed_at_every_step(
     assert [k.committed for k in killed] == [False, True, True]  # rename, then two deletions
     for case in killed:
         at(case.home, monkeypatch)
-        assert library.catalog_names() == (["default"] if case.committed else ["default", "mine"])
+        assert catalogs.catalog_names() == (["default"] if case.committed else ["default", "mine"])
         if case.committed:
             assert leftovers(case.home), case.point  # the half-deleted folder, hidden
             capsys.readouterr()
@@ -423,7 +423,7 @@ def test_a_reader_racing_a_writer_reads_one_version(
         catalog = real(name)
         calls.append(name)
         if len(calls) == 1:
-            library.import_catalog(b, "mine", "auto", child.KEYWORDS_MODEL, encoders=make)
+            catalogs.import_catalog(b, "mine", "auto", child.KEYWORDS_MODEL, encoders=make)
         return catalog
 
     monkeypatch.setattr(library, "open_catalog", open_then_commit)
@@ -447,7 +447,7 @@ def test_no_copy_is_stamped_with_files_it_was_not_made_from(
 
     def read_then_commit(catalog: object, model: str, on_damage: object = None) -> object:
         matrix = real(catalog, model)  # type: ignore[arg-type]
-        library.import_catalog(b, "mine", "auto", child.KEYWORDS_MODEL, encoders=make)
+        catalogs.import_catalog(b, "mine", "auto", child.KEYWORDS_MODEL, encoders=make)
         return matrix
 
     monkeypatch.setattr(library, "open_matrix", read_then_commit)

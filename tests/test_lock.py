@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from moviefinder.app import library
+from moviefinder.app import catalogs
 from moviefinder.core.errors import BusyError
 from moviefinder.storage import journal, lock, paths
 from tests import child
@@ -55,7 +55,7 @@ def mine(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("MOVIEFINDER_CATALOG", "mine")
     source = tmp_path / "mine.csv"
     source.write_text(CATALOG_CSV, encoding="utf-8")
-    library.import_catalog(source, "mine", "auto", FakeEncoder.model_id, encoders=encoders)
+    catalogs.import_catalog(source, "mine", "auto", FakeEncoder.model_id, encoders=encoders)
     history = tmp_path / "NetflixViewingHistory.csv"
     history.write_text("Title,Date\nStar Voyage,02-01-24\nHeat,03-01-24\n", encoding="utf-8")
     assert run(["import-history", str(history)]) == 0

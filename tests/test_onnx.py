@@ -33,12 +33,13 @@ HEAVY = {"torch", "sentence_transformers", "transformers", "pandas"}
 ASK_MODULES = {
     *("moviefinder", "moviefinder.cli", "moviefinder.present"),
     # every command group's output is imported with its commands (small, nothing heavy)
-    *(f"moviefinder.present.{m}" for m in ("catalogs", "console", "maintenance", "reports")),
+    *(f"moviefinder.present.{m}" for m in ("catalog_reports", "console", "maintenance", "reports")),
     *(f"moviefinder.present.{m}" for m in ("results", "viewing")),
     *(f"moviefinder.cli.{m}" for m in ("app", "catalog", "doctor", "evaluate", "history")),
     *(f"moviefinder.cli.{m}" for m in ("options", "settings")),
     *(
         "moviefinder.app",
+        "moviefinder.app.catalogs",
         "moviefinder.app.context",
         "moviefinder.app.library",
         "moviefinder.app.search",

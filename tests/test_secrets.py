@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from moviefinder.app import library
+from moviefinder.app import catalogs
 from moviefinder.core.errors import ServiceError
 from moviefinder.sources.importers.tmdb_api import TmdbClient
 from moviefinder.storage import config, paths
@@ -168,7 +168,7 @@ def test_exceptions_and_their_chains_hold_no_key(
         client = TmdbClient(secret, base_url=base_url, timeout=0.2, sleep=lambda s: None)
         texts.append(repr(client))
         with pytest.raises(ServiceError) as error:
-            library.sync_catalog("netflix-nl", "NL", client, "fake/keywords-64")
+            catalogs.sync_catalog("netflix-nl", "NL", client, "fake/keywords-64")
         texts.append("".join(traceback.format_exception(error.value)))
         texts.append(repr(error.value.args) + repr(vars(error.value)))
     assert "Connection refused" in texts[4]
@@ -351,12 +351,12 @@ def test_an_unexpected_crash_prints_no_key(home: Path, tmp_path: Path) -> None:
     from tests.conftest import REPO
 
     script = (
-        "from moviefinder.app import library\n"
+        "from moviefinder.app import catalogs\n"
         "from moviefinder.cli import main\n"
         "def crash(name, region, client, *args, **kwargs):\n"
         "    secret = client._secret\n"
         "    raise RuntimeError('a bug')\n"
-        "library.sync_catalog = crash\n"
+        "catalogs.sync_catalog = crash\n"
         "main()\n"
     )
     env = {**os.environ, "TMDB_API_KEY": API_KEY, paths.HOME_ENV: str(home)}

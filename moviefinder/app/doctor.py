@@ -139,10 +139,10 @@ def _chmod_private(path: Path) -> bool:
 
 
 def _catalogue_names() -> list[str]:
-    from moviefinder.app import library
+    from moviefinder.app import catalogs
 
     try:
-        return library.catalog_names()
+        return catalogs.catalog_names()
     except MovieFinderError:
         return [paths.DEFAULT_CATALOG]
 

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from moviefinder.app import library
+from moviefinder.app import catalogs
 from moviefinder.cli.options import AsJson, CatalogName, Region, context, writing
 from moviefinder.core.errors import ConfigError
-from moviefinder.present import catalogs, console
+from moviefinder.present import catalog_reports, console
 from moviefinder.sources.importers import FORMATS
 from moviefinder.storage import paths
 from moviefinder.storage.config import load_settings
@@ -30,8 +30,8 @@ def catalog_build(
     settings = run.settings
     name = catalog or settings.catalog
     with writing(), console.progress("embedding") as update:
-        report = library.build(name, settings.model, settings.encoder, force, update, run.encoders)
-    catalogs.build_report(report, str(paths.catalog_dir(name)))
+        report = catalogs.build(name, settings.model, settings.encoder, force, update, run.encoders)
+    catalog_reports.build_report(report, str(paths.catalog_dir(name)))
 
 
 @catalog_app.command("import")
@@ -46,10 +46,10 @@ def catalog_import(
     run = context()
     settings = run.settings
     with writing(), console.progress("embedding") as update:
-        result = library.import_catalog(
+        result = catalogs.import_catalog(
             file, name, fmt, settings.model, settings.encoder, update, run.encoders
         )
-    catalogs.catalog_import(result)
+    catalog_reports.catalog_import(result)
 
 
 @catalog_app.command("sync")
@@ -76,7 +76,7 @@ def catalog_sync(
         )
     client = TmdbClient(settings.tmdb_api_key, base_url=settings.tmdb_url)
     with writing(), console.progress("fetching and embedding") as update:
-        result = library.sync_catalog(
+        result = catalogs.sync_catalog(
             name or f"netflix-{code.lower()}",
             code,
             client,
@@ -85,7 +85,7 @@ def catalog_sync(
             update,
             run.encoders,
         )
-    catalogs.catalog_sync(result)
+    catalog_reports.catalog_sync(result)
 
 
 @catalog_app.command("evidence")
@@ -106,15 +106,15 @@ def catalog_evidence(
     catalogue's availability evidence."""
     settings = load_settings()
     with writing():
-        result = library.add_evidence(catalog or settings.catalog, file, fmt)
-    catalogs.evidence_added(result)
+        result = catalogs.add_evidence(catalog or settings.catalog, file, fmt)
+    catalog_reports.evidence_added(result)
 
 
 @catalog_app.command("list")
 def catalog_list(as_json: AsJson = False) -> None:
     """The catalogues you can search: the shipped default and the ones you imported."""
-    catalogs.catalog_list(
-        [library.catalog_info(name) for name in library.catalog_names()],
+    catalog_reports.catalog_list(
+        [catalogs.catalog_info(name) for name in catalogs.catalog_names()],
         load_settings().catalog,
         as_json,
     )
@@ -123,7 +123,7 @@ def catalog_list(as_json: AsJson = False) -> None:
 @catalog_app.command("info")
 def catalog_info(catalog: CatalogName = None, as_json: AsJson = False) -> None:
     """What the catalogue holds: titles, synopses, keywords, other titles, availability."""
-    catalogs.catalog_info(library.catalog_info(catalog or load_settings().catalog), as_json)
+    catalog_reports.catalog_info(catalogs.catalog_info(catalog or load_settings().catalog), as_json)
 
 
 @catalog_app.command("remove")
@@ -132,5 +132,5 @@ def catalog_remove(
 ) -> None:
     """Delete an imported catalogue, its embeddings and its cache."""
     with writing():
-        library.remove_catalog(name)
-    catalogs.removed(name)
+        catalogs.remove_catalog(name)
+    catalog_reports.removed(name)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Final
 from rich.table import Table
 
 if TYPE_CHECKING:  # types only: rendering must not drag every core module into `ask`
-    from moviefinder.app.library import CatalogImport, CatalogInfo, CatalogSync, EvidenceImport
+    from moviefinder.app.catalogs import CatalogImport, CatalogInfo, CatalogSync, EvidenceImport
     from moviefinder.storage.store import BuildReport  # pyarrow stays off the query path
 
 from moviefinder.present.console import OUT, emit_json, place
