@@ -50,7 +50,7 @@ def build(
     )
 
     embeddings, report = _embed(open_catalog(name), model, encoder_kind, force, progress, encoders)
-    store.write_embeddings(embeddings, paths.catalog_dir(name) / paths.EMBEDDINGS_FILE)
+    store.write_embeddings(embeddings, paths.own_embeddings_file(name))
     return report
 
 
@@ -67,7 +67,7 @@ def _embed(
     from moviefinder.storage import store
 
     encoder = (encoders or load_encoder)(model, encoder_kind)
-    own = paths.catalog_dir(catalog.name) / paths.EMBEDDINGS_FILE
+    own = paths.own_embeddings_file(catalog.name)
     previous = None
     if not force:
         source = embeddings_path(catalog.name)

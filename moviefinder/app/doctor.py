@@ -183,7 +183,7 @@ def _catalogue_checks(name: str, settings: Settings, fix: bool) -> Iterator[Chec
 def _shipped_restored(subject: str, problem: MovieFinderError, name: str, fix: bool) -> Check:
     """A damaged copy the user built of the default catalogue's embeddings: with FIX it goes,
     and the shipped embeddings (which serve the configured model) are used again."""
-    own = paths.catalog_dir(name) / paths.EMBEDDINGS_FILE
+    own = paths.own_embeddings_file(name)
     if fix:
         own.unlink(missing_ok=True)
         done = Remedy("removed; the shipped embeddings serve again")

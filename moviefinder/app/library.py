@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 def embeddings_path(name: str = paths.DEFAULT_CATALOG) -> Path:
     """The user's built embeddings if there are any, else (default catalogue) the shipped ones."""
-    own = paths.catalog_dir(name) / paths.EMBEDDINGS_FILE
+    own = paths.own_embeddings_file(name)
     if own.is_file() or name != paths.DEFAULT_CATALOG:
         return own
     return bundle.bundled_dir() / paths.EMBEDDINGS_FILE

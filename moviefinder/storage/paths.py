@@ -63,6 +63,12 @@ def catalog_stamp(name: str) -> str:
     return f"{name}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
+def own_embeddings_file(name: str = DEFAULT_CATALOG) -> Path:
+    """Catalogue NAME's embeddings as the user built them (for the default catalogue, they then
+    take precedence over the shipped ones)."""
+    return catalog_dir(name) / EMBEDDINGS_FILE
+
+
 def catalogs_dir() -> Path:
     """The user's catalogues, a folder each."""
     return data_dir() / "catalogs"
