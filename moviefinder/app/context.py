@@ -47,10 +47,11 @@ class Context:
         cls,
         warn: Warn = _quiet,
         exporting: Callable[[], None] | None = None,
+        encoders: EncoderFactory | None = None,
     ) -> Context:
         """A context with the stored settings (config.toml and the environment).
 
         Raises:
             ConfigError: the settings are invalid.
         """
-        return cls(load_settings(), warn=warn, exporting=exporting)
+        return cls(load_settings(), encoders, warn, exporting)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
@@ -77,9 +76,7 @@ def context() -> Context:
 
     current = click.get_current_context(silent=True)
     encoders = None if current is None else current.find_root().obj
-    return replace(
-        Context.load(warn=console.setback, exporting=console.exporting), encoders=encoders
-    )
+    return Context.load(console.setback, console.exporting, encoders)
 
 
 def writing() -> AbstractContextManager[None]:
