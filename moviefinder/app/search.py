@@ -169,14 +169,21 @@ def ask(
     view = search_view(
         context, finder, taste, region, any_region, parsed, explicit, taste_weight, **shown
     )
-    return Found(
-        finder.ask(parsed.text, view),
-        query,
-        view,
-        view.taste_weight if taste is not None else None,
-        parsed.filters.beyond(explicit),
-        parsed,
-    )
+    answer = finder.ask(parsed.text, view)
+    return _found(answer, query, view, taste, parsed.filters.beyond(explicit), parsed)
+
+
+def _found(
+    answer: Answer,
+    label: str,
+    view: View,
+    taste: Taste | None,
+    read: Filters | None = None,
+    parsed: ParsedQuery | None = None,
+) -> Found:
+    """ANSWER as a result; its taste weight is None when there was no taste to weigh."""
+    weight = None if taste is None else view.taste_weight
+    return Found(answer, label, view, weight, read, parsed)
 
 
 def similar(
@@ -200,12 +207,7 @@ def similar(
     view = search_view(
         context, finder, taste, region, any_region, filters=Filters(kind=kind), **shown
     )
-    return Found(
-        finder.similar(row, view),
-        f"like {finder.catalog.title(row).title}",
-        view,
-        view.taste_weight if taste is not None else None,
-    )
+    return _found(finder.similar(row, view), f"like {finder.catalog.title(row).title}", view, taste)
 
 
 def explain(

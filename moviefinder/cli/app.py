@@ -267,7 +267,7 @@ def run(argv: list[str] | None = None, encoders: EncoderFactory | None = None) -
     try:
         paths.make_private(paths.data_dir())
         # Typer reports usage errors itself (exit 2) and ends every run with SystemExit.
-        app(args=argv, prog_name="moviefinder", obj=encoders)
+        app(args=argv, prog_name=console.PROGRAM, obj=encoders)
     except MovieFinderError as exc:
         console.error(console.problem(exc))
         return ExitStatus.ERROR
